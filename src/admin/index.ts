@@ -1,0 +1,26 @@
+/** The admin API under /api/v1: the guard, then each area's routes. */
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import formBody from '@fastify/formbody';
+import type { Services } from '../services.ts';
+import { installGuard, type AdminRoute } from './guard.ts';
+import { loginRoutes } from './login.ts';
+import { meRoutes } from './me.ts';
+import { datasourceRoutes } from './datasources.ts';
+
+export async function adminApi(app: FastifyInstance, opts: { services: Services; routes: AdminRoute[] }): Promise<void> {
+  const { services } = opts;
+  await app.register(formBody);
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      code: 'rate_limited',
+      message: `Too many attempts; try again in ${Math.ceil(ctx.ttl / 1000)} s`,
+    }),
+  });
+  installGuard(app, services, opts.routes);
+  loginRoutes(app, services);
+  meRoutes(app, services);
+  datasourceRoutes(app, services);
+}

@@ -1,0 +1,77 @@
+/** The catalog as the rest of the code uses it: a Kysely handle, writes that announce changes, health. */
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { CatalogDatabase } from './schema.ts';
+import { connectCatalog, migrateCatalog, type CatalogKind } from './database.ts';
+import { CatalogNotifier, type CatalogChange } from './notifier.ts';
+
+export type Changed = (entity: string, id: string | null) => void;
+
+export class Catalog {
+  readonly db: Kysely<CatalogDatabase>;
+  readonly kind: CatalogKind;
+  readonly location: string;
+  readonly notifier: CatalogNotifier;
+
+  constructor(db: Kysely<CatalogDatabase>, kind: CatalogKind, location: string, notifier: CatalogNotifier) {
+    this.db = db;
+    this.kind = kind;
+    this.location = location;
+    this.notifier = notifier;
+  }
+
+  /**
+   * Runs `fn` in one transaction. Whatever `fn` reports through `changed` bumps the catalog version in that
+   * same transaction and is announced once it has committed; a rollback announces nothing.
+   */
+  async write<T>(fn: (trx: Transaction<CatalogDatabase>, changed: Changed) => Promise<T>): Promise<T> {
+    const announced: CatalogChange[] = [];
+    const result = await this.db.transaction().execute(async (trx) => {
+      const pending: [string, string | null][] = [];
+      const value = await fn(trx, (entity, id) => pending.push([entity, id]));
+      for (const [entity, id] of pending) announced.push(await this.notifier.record(trx, entity, id));
+      return value;
+    });
+    for (const change of announced) this.notifier.announce(change);
+    return result;
+  }
+
+  async version(): Promise<number> {
+    const row = await this.db.selectFrom('catalog_version').select('version').where('id', '=', 1).executeTakeFirst();
+    return Number(row?.version ?? 0);
+  }
+
+  /** Throws when the catalog cannot answer. */
+  async ping(): Promise<void> {
+    await sql`select 1`.execute(this.db);
+  }
+
+  async close(): Promise<void> {
+    await this.notifier.stop();
+    await this.db.destroy();
+  }
+}
+
+export async function openCatalog(
+  options: { databaseUrl: string | null; dataDir: string },
+  log?: { warn(obj: object, msg?: string): void },
+): Promise<Catalog> {
+  const conn = connectCatalog(options);
+  try {
+    await migrateCatalog(conn.db);
+  } catch (err) {
+    await conn.db.destroy();
+    throw err;
+  }
+  const notifier = new CatalogNotifier(conn.kind, conn.url, log);
+  const catalog = new Catalog(conn.db, conn.kind, conn.location, notifier);
+  try {
+    await notifier.start();
+  } catch (err) {
+    await catalog.close();
+    throw err;
+  }
+  return catalog;
+}
+
+export const now = (): string => new Date().toISOString();
+export const flag = (b: boolean): 0 | 1 => (b ? 1 : 0);

@@ -1,0 +1,79 @@
+/**
+ * Row types of the catalog as Kysely sees them. The same tables live in SQLite and PostgreSQL, so the types
+ * are the common ground: ids are UUID text, times are ISO-8601 text (UTC), flags are 0/1 integers and
+ * free-form objects are JSON text. Repositories convert at their boundary.
+ */
+export type Flag = 0 | 1;
+
+export interface CatalogVersionTable {
+  id: number;
+  version: number;
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  email: string | null;
+  full_name: string | null;
+  password_hash: string;
+  is_active: Flag;
+  is_superuser: Flag;
+  /** Tokens issued before this time are refused (password change, deactivation). */
+  tokens_valid_after: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RoleTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_system: Flag;
+  created_at: string;
+}
+
+export interface UserRoleTable {
+  user_id: string;
+  role_id: string;
+}
+
+export interface RolePermissionTable {
+  id: string;
+  role_id: string;
+  resource_type: string;
+  action: string;
+  /** Null = every object of the type. */
+  resource_id: string | null;
+}
+
+export interface RevokedTokenTable {
+  jti: string;
+  expires_at: string;
+}
+
+export interface DataSourceTable {
+  id: string;
+  name: string;
+  product_type: string;
+  host: string | null;
+  port: number | null;
+  database: string;
+  username: string | null;
+  password_encrypted: string | null;
+  ssl_mode: string;
+  options: string;
+  description: string | null;
+  is_active: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface CatalogDatabase {
+  catalog_version: CatalogVersionTable;
+  users: UserTable;
+  roles: RoleTable;
+  user_roles: UserRoleTable;
+  role_permissions: RolePermissionTable;
+  revoked_tokens: RevokedTokenTable;
+  datasources: DataSourceTable;
+}

@@ -1,0 +1,128 @@
+/**
+ * The dialect seam: everything Portico knows about one kind of database lives behind this interface,
+ * one folder per database (postgres/, mysql/, sqlite/). Engines build SQL through a dialect and run it
+ * on a pool; they never import a driver.
+ */
+
+export const DATA_SOURCE_TYPES = ['postgres', 'mysql', 'sqlite'] as const;
+export type DataSourceType = (typeof DATA_SOURCE_TYPES)[number];
+
+export const SSL_MODES = ['disable', 'prefer', 'require', 'verify-full'] as const;
+export type SslMode = (typeof SSL_MODES)[number];
+
+/** What a pool needs to connect. For sqlite, `database` is a file path (or `:memory:`). */
+export interface ConnectionSettings {
+  type: DataSourceType;
+  host?: string | null;
+  port?: number | null;
+  database: string;
+  username?: string | null;
+  password?: string | null;
+  sslMode?: SslMode | null;
+  /** Free-form driver options (e.g. `{ "schema": "public" }`); never overrides credentials. */
+  options?: Record<string, unknown> | null;
+}
+
+export interface PoolLimits {
+  /** Maximum open connections. */
+  size: number;
+  /** Time to open one connection before giving up. */
+  connectTimeoutMs: number;
+  /** Time one statement may run; 0 = no limit. */
+  statementTimeoutMs: number;
+  /** Time a query may wait for a free connection before failing with `pool_exhausted`. */
+  acquireTimeoutMs: number;
+}
+
+export interface QueryResult {
+  rows: Record<string, unknown>[];
+  /** Rows returned, or rows affected for INSERT/UPDATE/DELETE without RETURNING. */
+  rowCount: number;
+}
+
+/** One connection held for a sequence of statements (a transaction). */
+export interface Session {
+  query(sql: string, params?: readonly unknown[]): Promise<QueryResult>;
+}
+
+export interface Pool extends Session {
+  /** Runs `fn` in one transaction on one connection: commit on success, rollback on throw. */
+  transaction<T>(fn: (session: Session) => Promise<T>): Promise<T>;
+  /** Closes every connection; later calls fail. */
+  close(): Promise<void>;
+  /** Open connections right now (for tests and metrics). */
+  readonly openConnections: number;
+}
+
+/** A database error turned into something a user may read: never raw driver text with secrets. */
+export interface ClassifiedError {
+  status: number;
+  code:
+    | 'unique_violation'
+    | 'foreign_key_violation'
+    | 'not_null_violation'
+    | 'check_violation'
+    | 'invalid_input'
+    | 'statement_timeout'
+    | 'pool_exhausted'
+    | 'connection_failed'
+    | 'database_error';
+  message: string;
+}
+
+export interface ColumnInfo {
+  name: string;
+  /** Type as the database names it, lower case (`integer`, `character varying`, `varchar`, `text` …). */
+  dataType: string;
+  nullable: boolean;
+  maxLength: number | null;
+  numericPrecision: number | null;
+  numericScale: number | null;
+  /** Default expression as text, or null. */
+  defaultValue: string | null;
+  /** Identity (postgres), AUTO_INCREMENT (mysql) or INTEGER PRIMARY KEY AUTOINCREMENT / rowid alias (sqlite). */
+  isAutoIncrement: boolean;
+  /** Name of the sequence that feeds the default (`nextval('s')`), if any. */
+  sequenceName: string | null;
+  /** True when the default generates a UUID (gen_random_uuid(), uuid(), …). */
+  isUuidDefault: boolean;
+  comment: string | null;
+}
+
+export interface ForeignKeyInfo {
+  name: string;
+  columns: string[];
+  referencedSchema: string | null;
+  referencedTable: string;
+  referencedColumns: string[];
+}
+
+export interface TableInfo {
+  schema: string | null;
+  name: string;
+  kind: 'table' | 'view';
+  comment: string | null;
+  columns: ColumnInfo[];
+  primaryKey: string[];
+  foreignKeys: ForeignKeyInfo[];
+}
+
+export interface SchemaInfo {
+  tables: TableInfo[];
+  sequences: string[];
+}
+
+export interface Dialect {
+  readonly type: DataSourceType;
+  /** Quotes an identifier that came from the catalog or a spec; never a user value. */
+  quoteIdent(name: string): string;
+  /** The placeholder for the 1-based parameter `index` (`$1` or `?`). */
+  placeholder(index: number): string;
+  createPool(settings: ConnectionSettings, limits: PoolLimits): Pool;
+  /** Turns a driver error from a statement into a user-readable classification. */
+  classifyError(err: unknown): ClassifiedError;
+  /** Turns a failure to connect into a plain sentence (wrong password, unknown host, refused port, timeout). */
+  describeConnectError(err: unknown, settings: ConnectionSettings): string;
+  /** Tables, views, columns, keys and sequences of one schema (default: the connection's current schema). */
+  introspect(pool: Pool, options?: { schema?: string }): Promise<SchemaInfo>;
+}

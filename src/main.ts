@@ -1,0 +1,96 @@
+/** The `portico` command line. */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, ConfigError, type Config } from './config.ts';
+import { createLogger } from './logger.ts';
+import { createServices } from './services.ts';
+import { buildApp } from './server.ts';
+import { INITIAL_PASSWORD_FILE } from './catalog/seed.ts';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const VERSION = '0.1.0';
+
+function configOrExit(overrides: Partial<Config> = {}): Config {
+  try {
+    return { ...loadConfig(), ...overrides };
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+/** Starts serving; resolves once listening. Stops gracefully on SIGINT/SIGTERM. */
+export async function serve(config: Config): Promise<void> {
+  const log = createLogger(config);
+  const services = await createServices(config, log);
+  const app = await buildApp(services);
+  const address = await app.listen({ port: config.port, host: config.host });
+
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`Portico ${VERSION} listening on ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
+  out(`Catalog: ${services.catalog.kind} (${services.catalog.location})`);
+  const admin = services.firstAdmin;
+  if (admin?.generatedPassword) {
+    out(`First administrator created: user "${admin.username}", password "${admin.generatedPassword}"`);
+    out(`The password is also in ${admin.passwordFile} (mode 0600); change it after signing in.`);
+  } else {
+    const file = path.join(config.dataDir, INITIAL_PASSWORD_FILE);
+    if (fs.existsSync(file)) out(`Administrator "admin": the generated password is in ${file}`);
+  }
+
+  let closing = false;
+  const shutdown = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    log.info({ signal }, 'shutting down: finishing in-flight requests');
+    const force = setTimeout(() => {
+      log.error('shutdown took longer than 15 s; exiting');
+      process.exit(1);
+    }, 15_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'error while shutting down');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+function parsePort(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
+  return n;
+}
+
+export function program(): Command {
+  const cli = new Command('portico').description('Database APIs with a gateway').version(VERSION);
+  cli
+    .command('serve')
+    .description('serve the gateway, the admin API and the UI')
+    .addOption(new Option('-p, --port <port>', 'port to listen on (env PORT)').argParser(parsePort))
+    .addOption(new Option('-H, --host <host>', 'address to listen on (env HOST)'))
+    .action(async (opts: { port?: number; host?: string }) => {
+      const overrides: Partial<Config> = {};
+      if (opts.port !== undefined) overrides.port = opts.port;
+      if (opts.host !== undefined) overrides.host = opts.host;
+      await serve(configOrExit(overrides));
+    });
+  return cli;
+}
+
+const invokedDirectly = process.argv[1] && /main\.(ts|js)$/.test(process.argv[1]);
+if (invokedDirectly) {
+  program()
+    .parseAsync(process.argv)
+    .catch((err: unknown) => {
+      process.stderr.write(`portico: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,84 @@
+/**
+ * Everything an instance holds, built once from the configuration: the catalog and its repositories, secrets,
+ * token service, the pool registry, Redis. Built by a function (no module singletons) so tests can run
+ * several instances in one process.
+ */
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { poolLimits } from './config.ts';
+import { loadSecrets, ensureDataDir } from './secrets.ts';
+import { openCatalog, type Catalog } from './catalog/catalog.ts';
+import { UserRepository } from './catalog/users.ts';
+import { RevokedTokenRepository } from './catalog/revoked-tokens.ts';
+import { DataSourceRepository } from './catalog/datasources.ts';
+import { createCipher } from './auth/encryption.ts';
+import { TokenService } from './auth/tokens.ts';
+import { PoolRegistry } from './datasources/registry.ts';
+import { dialectFor } from './datasources/dialects.ts';
+import type { ConnectionSettings, Dialect, Pool } from './datasources/dialect.ts';
+import { AppError } from './errors.ts';
+import { ensureFirstSuperuser, type FirstAdmin } from './catalog/seed.ts';
+
+export interface Services {
+  config: Config;
+  log: Logger;
+  catalog: Catalog;
+  users: UserRepository;
+  revokedTokens: RevokedTokenRepository;
+  datasources: DataSourceRepository;
+  tokens: TokenService;
+  pools: PoolRegistry;
+  redis: Redis | null;
+  /** The live pool of a data source (built on first use, rebuilt after the data source changes). */
+  dataSourcePool(id: string): Promise<{ pool: Pool; dialect: Dialect; settings: ConnectionSettings }>;
+  /** Set when this start created the first administrator. */
+  firstAdmin: FirstAdmin | null;
+  close(): Promise<void>;
+}
+
+export async function createServices(config: Config, log: Logger): Promise<Services> {
+  ensureDataDir(config.dataDir);
+  const secrets = loadSecrets(config);
+  const catalog = await openCatalog(config, log);
+  const users = new UserRepository(catalog);
+  const datasources = new DataSourceRepository(catalog, createCipher(secrets.encryptionKey));
+  const pools = new PoolRegistry(poolLimits(config), log);
+  // A changed or deleted data source must not keep serving from its old pool, here or on another instance.
+  const unsubscribe = catalog.notifier.subscribe((change) => {
+    if (change.entity === 'datasource' && change.id) void pools.drop(change.id);
+    if (change.entity === '*') void pools.closeAll();
+  });
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
+    : null;
+  redis?.on('error', (err: Error) => log.warn({ err: err.message }, 'redis unavailable'));
+  redis?.connect().catch(() => undefined);
+
+  await users.seedSystemRoles();
+  const firstAdmin = await ensureFirstSuperuser(config, users);
+
+  return {
+    config,
+    log,
+    catalog,
+    users,
+    revokedTokens: new RevokedTokenRepository(catalog),
+    datasources,
+    tokens: new TokenService(secrets.secretKey),
+    pools,
+    redis,
+    firstAdmin,
+    async dataSourcePool(id) {
+      const { isActive, ...settings } = await datasources.settings(id);
+      if (!isActive) throw new AppError(503, 'datasource_inactive', 'The data source is switched off');
+      return { pool: pools.get(id, settings), dialect: dialectFor(settings.type), settings };
+    },
+    async close() {
+      unsubscribe();
+      await pools.closeAll();
+      redis?.disconnect();
+      await catalog.close();
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The README's promise: `npm start` with nothing configured serves a ready instance, tells where the admin
+ * password is, and a second start reuses the catalog and the secrets.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/catalog.ts';
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  base: string;
+}
+
+async function start(dataDir: string): Promise<Running> {
+  const port = await freePort();
+  let output = '';
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const deadline = Date.now() + 30_000;
+  while (!output.includes('listening on')) {
+    if (child.exitCode !== null) throw new Error(`portico exited early:\n${output}`);
+    if (Date.now() > deadline) throw new Error(`portico did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, output: () => output, base: `http://127.0.0.1:${port}` };
+}
+
+async function stop(r: Running): Promise<number | null> {
+  if (r.child.exitCode !== null) return r.child.exitCode;
+  const exited = new Promise<number | null>((resolve) => r.child.once('exit', (code) => resolve(code)));
+  r.child.kill('SIGTERM');
+  return exited;
+}
+
+async function signIn(base: string, password: string): Promise<Response> {
+  return fetch(`${base}/api/v1/login/access-token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: 'admin', password }),
+  });
+}
+
+describe('npm start on a fresh machine', () => {
+  const dataDir = tempDir('portico-start-');
+  const running: Running[] = [];
+  afterAll(async () => {
+    for (const r of running) await stop(r);
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /health/ready with nothing else running, prints the admin password and where it is kept', async () => {
+    const first = await start(dataDir);
+    running.push(first);
+    const ready = await fetch(`${first.base}/health/ready`);
+    expect(ready.status).toBe(200);
+    const passwordFile = path.join(dataDir, 'initial_admin_password');
+    expect(first.output()).toContain(passwordFile);
+    const password = fs.readFileSync(passwordFile, 'utf8').trim();
+    expect(first.output()).toContain(password);
+    expect(fs.statSync(passwordFile).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dataDir, 'secret_key')).mode & 0o777).toBe(0o600);
+    const login = await signIn(first.base, password);
+    expect(login.status).toBe(200);
+    const { access_token } = (await login.json()) as { access_token: string };
+    fs.writeFileSync(path.join(dataDir, 'token-from-first-run'), access_token);
+    expect(await stop(first)).toBe(0);
+  });
+
+  it('reuses the catalog and the secret on a second start: the old token and password still work', async () => {
+    const second = await start(dataDir);
+    running.push(second);
+    const password = fs.readFileSync(path.join(dataDir, 'initial_admin_password'), 'utf8').trim();
+    expect(second.output()).not.toContain(password);
+    expect(second.output()).toContain('initial_admin_password');
+    const token = fs.readFileSync(path.join(dataDir, 'token-from-first-run'), 'utf8');
+    const me = await fetch(`${second.base}/api/v1/users/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(me.status).toBe(200);
+    expect((await signIn(second.base, password)).status).toBe(200);
+  });
+});
