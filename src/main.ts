@@ -1,37 +1,34 @@
 /** The `portico` command line. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { loadConfig, ConfigError, type Config } from './config.ts';
+import type { Config } from './config.ts';
+import { configOrExit } from './cli/context.ts';
+import { importCommand } from './cli/import.ts';
+import { introspectCommand } from './cli/introspect.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
 import { buildApp } from './server.ts';
+import { ensureDemo, DEMO_MODULE } from './demo.ts';
 import { INITIAL_PASSWORD_FILE } from './catalog/seed.ts';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const VERSION = '0.1.0';
 
-function configOrExit(overrides: Partial<Config> = {}): Config {
-  try {
-    return { ...loadConfig(), ...overrides };
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
 /** Starts serving; resolves once listening. Stops gracefully on SIGINT/SIGTERM. */
 export async function serve(config: Config): Promise<void> {
   const log = createLogger(config);
   const services = await createServices(config, log);
+  if (config.demo) await ensureDemo(services);
   const app = await buildApp(services);
   const address = await app.listen({ port: config.port, host: config.host });
 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Portico ${VERSION} listening on ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
   out(`Catalog: ${services.catalog.kind} (${services.catalog.location})`);
+  if (config.demo && (await services.modules.byName(DEMO_MODULE))) {
+    const base = address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost');
+    out(`Demo: ${base}/${DEMO_MODULE}/album/5 (Chinook on SQLite, public; PORTICO_DEMO=false turns it off)`);
+  }
   const admin = services.firstAdmin;
   if (admin?.generatedPassword) {
     out(`First administrator created: user "${admin.username}", password "${admin.generatedPassword}"`);
@@ -82,6 +79,22 @@ export function program(): Command {
       if (opts.host !== undefined) overrides.host = opts.host;
       await serve(configOrExit(overrides));
     });
+  cli
+    .command('import <file>')
+    .description('import an annotated OpenAPI document (YAML or JSON) as a module of table APIs')
+    .requiredOption('-m, --module <name>', 'module name')
+    .option('--prefix <prefix>', 'URL prefix (default: the module name; "" for none)')
+    .addOption(new Option('--access <access>', 'who may call the routes').choices(['public', 'private']).default('private'))
+    .action(importCommand);
+  cli
+    .command('introspect')
+    .description('generate an annotated OpenAPI document from a live database schema')
+    .option('-d, --datasource <name>', 'a data source in the catalog')
+    .option('-u, --url <url>', 'postgres://…, mysql://… or sqlite:path')
+    .option('-s, --schema <schema>', 'database schema (default: the connection\'s)')
+    .option('-n, --name <name>', 'data-source name written into x-am-database')
+    .option('-o, --out <file>', 'write to a file (.yaml or .json) instead of standard output')
+    .action(introspectCommand);
   return cli;
 }
 

@@ -7,7 +7,10 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Services } from './services.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerHealth, type ReadinessCheck } from './http/health.ts';
+import formBody from '@fastify/formbody';
 import { adminApi } from './admin/index.ts';
+import { gatewayPlugin } from './gateway/index.ts';
+import { docsPlugin } from './http/docs.ts';
 import type { AdminRoute } from './admin/guard.ts';
 
 declare module 'fastify' {
@@ -39,6 +42,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
     reply.header('x-request-id', request.id);
   });
   registerErrorHandling(app);
+  await app.register(formBody);
 
   const checks: ReadinessCheck[] = [{ name: 'catalog', check: () => services.catalog.ping() }];
   const redis = services.redis;
@@ -48,6 +52,8 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   const adminRoutes: AdminRoute[] = [];
   app.decorate('adminRoutes', adminRoutes);
   await app.register(adminApi, { prefix: '/api/v1', services, routes: adminRoutes });
+  await app.register(docsPlugin, { services });
+  await app.register(gatewayPlugin, { services });
 
   app.addHook('onClose', async () => services.close());
   return app;

@@ -19,6 +19,8 @@ import { dialectFor } from './datasources/dialects.ts';
 import type { ConnectionSettings, Dialect, Pool } from './datasources/dialect.ts';
 import { AppError } from './errors.ts';
 import { ensureFirstSuperuser, type FirstAdmin } from './catalog/seed.ts';
+import { ModuleRepository } from './catalog/modules.ts';
+import { Gateway } from './gateway/gateway.ts';
 
 export interface Services {
   config: Config;
@@ -27,6 +29,8 @@ export interface Services {
   users: UserRepository;
   revokedTokens: RevokedTokenRepository;
   datasources: DataSourceRepository;
+  modules: ModuleRepository;
+  gateway: Gateway;
   tokens: TokenService;
   pools: PoolRegistry;
   redis: Redis | null;
@@ -57,6 +61,10 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
 
   await users.seedSystemRoles();
   const firstAdmin = await ensureFirstSuperuser(config, users);
+  const modules = new ModuleRepository(catalog);
+  const gateway = new Gateway({ catalog, modules, datasources }, log, { maxLimit: config.maxResponseRows });
+  await gateway.start();
+  await catalog.watchForeignWrites();
 
   return {
     config,
@@ -65,6 +73,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     users,
     revokedTokens: new RevokedTokenRepository(catalog),
     datasources,
+    modules,
+    gateway,
     tokens: new TokenService(secrets.secretKey),
     pools,
     redis,
@@ -76,6 +86,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     },
     async close() {
       unsubscribe();
+      gateway.stop();
       await pools.closeAll();
       redis?.disconnect();
       await catalog.close();

@@ -1,16 +1,15 @@
 /** The admin API under /api/v1: the guard, then each area's routes. */
 import type { FastifyInstance } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
-import formBody from '@fastify/formbody';
 import type { Services } from '../services.ts';
 import { installGuard, type AdminRoute } from './guard.ts';
 import { loginRoutes } from './login.ts';
 import { meRoutes } from './me.ts';
 import { datasourceRoutes } from './datasources.ts';
+import { specRoutes } from './specs.ts';
 
 export async function adminApi(app: FastifyInstance, opts: { services: Services; routes: AdminRoute[] }): Promise<void> {
   const { services } = opts;
-  await app.register(formBody);
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, ctx) => ({
@@ -23,4 +22,5 @@ export async function adminApi(app: FastifyInstance, opts: { services: Services;
   loginRoutes(app, services);
   meRoutes(app, services);
   datasourceRoutes(app, services);
+  specRoutes(app, services);
 }

@@ -11,6 +11,8 @@ export class Catalog {
   readonly kind: CatalogKind;
   readonly location: string;
   readonly notifier: CatalogNotifier;
+  #poll: NodeJS.Timeout | null = null;
+  #seenVersion = 0;
 
   constructor(db: Kysely<CatalogDatabase>, kind: CatalogKind, location: string, notifier: CatalogNotifier) {
     this.db = db;
@@ -31,8 +33,31 @@ export class Catalog {
       for (const [entity, id] of pending) announced.push(await this.notifier.record(trx, entity, id));
       return value;
     });
-    for (const change of announced) this.notifier.announce(change);
+    for (const change of announced) {
+      this.#seenVersion = Math.max(this.#seenVersion, change.version);
+      this.notifier.announce(change);
+    }
     return result;
+  }
+
+  /**
+   * An embedded (SQLite) catalog has no NOTIFY: another process writing the same file (`portico import`
+   * while the server runs) is noticed by watching the version, and announced as a change of everything.
+   */
+  async watchForeignWrites(intervalMs = 1000): Promise<void> {
+    if (this.kind !== 'sqlite' || this.#poll) return;
+    this.#seenVersion = await this.version();
+    this.#poll = setInterval(() => {
+      this.version().then(
+        (v) => {
+          if (v <= this.#seenVersion) return;
+          this.#seenVersion = v;
+          this.notifier.announce({ version: v, entity: '*', id: null, origin: 'catalog-file' });
+        },
+        () => undefined,
+      );
+    }, intervalMs);
+    this.#poll.unref();
   }
 
   async version(): Promise<number> {
@@ -46,6 +71,7 @@ export class Catalog {
   }
 
   async close(): Promise<void> {
+    if (this.#poll) clearInterval(this.#poll);
     await this.notifier.stop();
     await this.db.destroy();
   }

@@ -96,6 +96,12 @@ export class DataSourceRepository {
     return { data: rows.map(toPublic), total: Number(total.n) };
   }
 
+  /** Every data source by name, with its id and type: what specs refer to. */
+  async refs(): Promise<Map<string, { id: string; type: DataSourceType }>> {
+    const rows = await this.#catalog.db.selectFrom('datasources').select(['id', 'name', 'product_type']).execute();
+    return new Map(rows.map((r) => [r.name, { id: r.id, type: r.product_type as DataSourceType }]));
+  }
+
   async get(id: string): Promise<DataSourcePublic> {
     return toPublic(await this.#row(id));
   }

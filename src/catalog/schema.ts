@@ -68,6 +68,39 @@ export interface DataSourceTable {
   updated_at: string;
 }
 
+export interface ModuleTable {
+  id: string;
+  name: string;
+  /** URL prefix without slashes; may be empty (`/album` instead of `/chinook/album`). */
+  path_prefix: string;
+  description: string | null;
+  sort_order: number;
+  is_active: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SpecTable {
+  id: string;
+  module_id: string;
+  filename: string | null;
+  /** The document as imported (YAML or JSON text). */
+  content: string;
+  access_type: 'public' | 'private';
+  entity_count: number;
+  operation_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface RouteKeyTable {
+  method: string;
+  /** Full path with parameters written `{}`. */
+  path: string;
+  owner_kind: 'spec' | 'endpoint';
+  owner_id: string;
+}
+
 export interface CatalogDatabase {
   catalog_version: CatalogVersionTable;
   users: UserTable;
@@ -76,4 +109,7 @@ export interface CatalogDatabase {
   role_permissions: RolePermissionTable;
   revoked_tokens: RevokedTokenTable;
   datasources: DataSourceTable;
+  modules: ModuleTable;
+  specs: SpecTable;
+  route_keys: RouteKeyTable;
 }

@@ -1,6 +1,6 @@
 /**
  * The README's promise: `npm start` with nothing configured serves a ready instance, tells where the admin
- * password is, and a second start reuses the catalog and the secrets.
+ * password is, serves the Chinook demo, and a second start reuses the catalog and the secrets.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -85,6 +85,13 @@ describe('npm start on a fresh machine', () => {
     expect(login.status).toBe(200);
     const { access_token } = (await login.json()) as { access_token: string };
     fs.writeFileSync(path.join(dataDir, 'token-from-first-run'), access_token);
+    const album = await fetch(`${first.base}/chinook/album/5`);
+    expect(album.status).toBe(200);
+    expect(await album.json()).toMatchObject({ album_id: 5, title: 'Big Ones' });
+    expect(first.output()).toContain('/chinook/album/5');
+    const doc = (await (await fetch(`${first.base}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(doc.paths)).toContain('/chinook/album');
+    expect((await fetch(`${first.base}/docs`)).status).toBe(200);
     expect(await stop(first)).toBe(0);
   });
 

@@ -1,9 +1,11 @@
 /** The catalog's migrations, in order. Add a file and a line here; never edit a released migration. */
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.ts';
+import * as m002 from './002_modules_specs.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
+  '002_modules_specs': m002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -4,11 +4,13 @@ import { quoteWith } from '../quote.ts';
 import { classifyMysqlError, describeMysqlConnectError } from './errors.ts';
 import { introspectMysql } from './introspect.ts';
 import { createMysqlPool } from './pool.ts';
+import { mysqlSql } from './sql.ts';
 
 export const mysqlDialect: Dialect = {
   type: 'mysql',
   quoteIdent: (name) => quoteWith('`', name),
   placeholder: () => '?',
+  sql: mysqlSql,
   createPool: (settings, limits) => createMysqlPool(settings, limits, (err) => describeMysqlConnectError(err, settings)),
   classifyError: classifyMysqlError,
   describeConnectError: describeMysqlConnectError,

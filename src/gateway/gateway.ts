@@ -1,0 +1,100 @@
+/**
+ * Holds the live snapshot and rebuilds it when the catalog changes (here or, through the notifier, on another
+ * instance). Rebuilds are serialised and coalesced: a burst of changes costs one or two builds.
+ */
+import type { Logger } from 'pino';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { ModuleRepository } from '../catalog/modules.ts';
+import { loadSpecText, buildTableModel } from '../openapi/import/index.ts';
+import { assembleSnapshot, moduleRoutes, type Snapshot } from './snapshot.ts';
+import type { DataSourceRepository } from '../catalog/datasources.ts';
+
+const REBUILD_ON = new Set(['module', 'spec', 'datasource', 'endpoint', '*']);
+
+export class Gateway {
+  readonly #catalog: Catalog;
+  readonly #modules: ModuleRepository;
+  readonly #datasources: DataSourceRepository;
+  readonly #log: Logger;
+  readonly #maxLimit: number;
+  #current: Snapshot = assembleSnapshot(0, []);
+  #building: Promise<void> | null = null;
+  #again = false;
+  #unsubscribe: (() => void) | null = null;
+
+  constructor(
+    deps: { catalog: Catalog; modules: ModuleRepository; datasources: DataSourceRepository },
+    log: Logger,
+    options: { maxLimit: number },
+  ) {
+    this.#catalog = deps.catalog;
+    this.#modules = deps.modules;
+    this.#datasources = deps.datasources;
+    this.#log = log;
+    this.#maxLimit = options.maxLimit;
+  }
+
+  get snapshot(): Snapshot {
+    return this.#current;
+  }
+
+  /** Builds the first snapshot and follows catalog changes from then on. */
+  async start(): Promise<void> {
+    this.#unsubscribe = this.#catalog.notifier.subscribe((change) => {
+      if (REBUILD_ON.has(change.entity)) void this.refresh();
+    });
+    await this.refresh();
+  }
+
+  stop(): void {
+    this.#unsubscribe?.();
+  }
+
+  /** Rebuilds now (or right after the build in progress); resolves when the new snapshot is live. */
+  refresh(): Promise<void> {
+    if (this.#building) {
+      this.#again = true;
+      return this.#building;
+    }
+    this.#building = (async () => {
+      try {
+        do {
+          this.#again = false;
+          this.#current = await this.#build();
+        } while (this.#again);
+      } catch (err) {
+        this.#log.error({ err }, 'gateway snapshot rebuild failed; the previous one stays live');
+      } finally {
+        this.#building = null;
+      }
+    })();
+    return this.#building;
+  }
+
+  async #build(): Promise<Snapshot> {
+    const version = await this.#catalog.version();
+    const datasources = await this.#datasources.refs();
+    const specs = await this.#modules.activeSpecs();
+    const modules = await Promise.all(
+      specs.map(async (spec) => {
+        let doc: unknown;
+        try {
+          doc = await loadSpecText(spec.content, spec.filename ?? undefined);
+        } catch (err) {
+          return { module: spec.module_name, build: () => { throw err; } };
+        }
+        const def = { module: spec.module_name, prefix: spec.path_prefix, access: spec.access_type };
+        return {
+          module: spec.module_name,
+          build: () => {
+            const model = buildTableModel(doc, { datasources });
+            return { ...def, model, routes: moduleRoutes({ ...def, model }, datasources, { maxLimit: this.#maxLimit }) };
+          },
+        };
+      }),
+    );
+    const snapshot = assembleSnapshot(version, modules, this.#log);
+    this.#log.info({ version, routes: snapshot.routes.length, broken: snapshot.broken.length }, 'gateway snapshot live');
+    return snapshot;
+  }
+}
