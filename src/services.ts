@@ -80,6 +80,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     redis,
     firstAdmin,
     async dataSourcePool(id) {
+      const live = pools.current(id);
+      if (live) return { ...live, dialect: dialectFor(live.settings.type) };
       const { isActive, ...settings } = await datasources.settings(id);
       if (!isActive) throw new AppError(503, 'datasource_inactive', 'The data source is switched off');
       return { pool: pools.get(id, settings), dialect: dialectFor(settings.type), settings };

@@ -14,6 +14,7 @@ export interface PoolLogger {
 interface Entry {
   fingerprint: string;
   pool: Pool;
+  settings: ConnectionSettings;
 }
 
 /** JSON with object keys sorted, so equal settings always hash alike. */
@@ -56,8 +57,17 @@ export class PoolRegistry {
       void this.#close(id, entry.pool);
     }
     const pool = dialectFor(settings.type).createPool(settings, this.#limits);
-    this.#entries.set(id, { fingerprint, pool });
+    this.#entries.set(id, { fingerprint, pool, settings });
     return pool;
+  }
+
+  /**
+   * The live pool of `id` and the settings it was built with, without looking anything up: the hot path.
+   * Whoever changes or deletes the data source calls `drop`, so a hit is never stale.
+   */
+  current(id: string): { pool: Pool; settings: ConnectionSettings } | undefined {
+    const entry = this.#entries.get(id);
+    return entry && { pool: entry.pool, settings: entry.settings };
   }
 
   /** Forgets data source `id` and closes its pool once its running statements finish. */

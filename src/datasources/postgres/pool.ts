@@ -6,12 +6,14 @@
  * text (pg would turn `timestamp without time zone` into a Date in this process's zone). The type parsers
  * are set per pool, never on pg's global registry, which the catalog shares.
  */
+import crypto from 'node:crypto';
 import pg from 'pg';
 import type { ConnectionSettings, PoolLimits, QueryResult } from '../dialect.ts';
 import { ManagedPool, type Driver } from '../managed-pool.ts';
 import { connectTimedOut, errorMessage } from '../errors.ts';
 
 export const POSTGRES_DEFAULT_PORT = 5432;
+const MAX_NAMED = 1000;
 
 // date, time, timestamp, timestamptz, timetz, interval, and their arrays are kept as text.
 const TEXT_TYPES = new Set([1082, 1083, 1114, 1184, 1266, 1186]);
@@ -88,6 +90,7 @@ class PostgresDriver implements Driver<pg.PoolClient> {
   readonly #limits: PoolLimits;
   #pool: pg.Pool;
   #sslFallbackDone = false;
+  readonly #names = new Map<string, string>();
 
   constructor(settings: ConnectionSettings, limits: PoolLimits) {
     this.#settings = settings;
@@ -104,6 +107,20 @@ class PostgresDriver implements Driver<pg.PoolClient> {
 
   get openConnections(): number {
     return this.#pool.totalCount;
+  }
+
+  /**
+   * A name for a parameterised statement, so each connection parses and plans it once and then only binds
+   * (pg keeps named statements per connection). Only the first MAX_NAMED distinct texts get a name, which
+   * bounds what a connection holds when callers send ever-new SQL; the rest run unnamed.
+   */
+  #statementName(sql: string): string | undefined {
+    let name = this.#names.get(sql);
+    if (name === undefined && this.#names.size < MAX_NAMED) {
+      name = `portico_${crypto.createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+      this.#names.set(sql, name);
+    }
+    return name;
   }
 
   async connect(): Promise<pg.PoolClient> {
@@ -132,7 +149,8 @@ class PostgresDriver implements Driver<pg.PoolClient> {
   }
 
   async run(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult> {
-    const result = await client.query({ text: sql, values: params as unknown[] });
+    const name = params.length > 0 ? this.#statementName(sql) : undefined;
+    const result = await client.query({ text: sql, values: params as unknown[], ...(name ? { name } : {}) });
     return toResult(result as pg.QueryResult | pg.QueryResult[]);
   }
 
