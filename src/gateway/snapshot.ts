@@ -6,6 +6,7 @@
 import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 import type { EngineRoute } from '../engines/engine.ts';
+import type { ParameterDefinition } from '../engines/params.ts';
 import type { TableApiModel } from '../engines/table/model.ts';
 import { prepareTableEntity } from '../engines/table/index.ts';
 import { prepareCustomOperation } from '../engines/table/custom-sql.ts';
@@ -23,9 +24,18 @@ export interface GatewayRoute {
   /** Data source id to run on. */
   datasourceId: string;
   access: Access;
-  kind: 'table' | 'custom-sql';
+  kind: 'table' | 'custom-sql' | 'sql' | 'script';
   summary: string;
   runnable: EngineRoute['runnable'];
+  /** Managed endpoints: which published version serves the route, and its declared parameters. */
+  endpoint?: {
+    id: string;
+    versionId: string;
+    version: number;
+    parameters: ParameterDefinition[];
+    description: string | null;
+    rateLimitPerMinute: number | null;
+  };
 }
 
 /** A served module with the model its routes came from (for /openapi.json). */

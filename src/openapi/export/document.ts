@@ -116,6 +116,47 @@ function customOperation(route: GatewayRoute, op: CustomOperationModel | undefin
   return out;
 }
 
+function managedOperation(route: GatewayRoute): Json {
+  const defs = route.endpoint!.parameters;
+  const out: Json = {
+    summary: route.summary,
+    tags: [route.module],
+    parameters: defs
+      .filter((p) => p.location !== 'body')
+      .map((p) => ({
+        name: p.name,
+        in: p.location,
+        required: p.location === 'path' || Boolean(p.is_required),
+        schema: { ...scalarSchema(p.data_type), ...(p.default_value != null ? { default: p.default_value } : {}), ...(p.validate ? { pattern: p.validate } : {}) },
+        ...(p.description ? { description: p.description } : {}),
+      })),
+    responses: {
+      '200': {
+        description: 'OK',
+        content: { 'application/json': { schema: { type: 'object', properties: { success: { const: true }, message: { type: ['string', 'null'] }, data: {} } } } },
+      },
+      '400': ERROR_RESPONSE,
+    },
+  };
+  if (route.endpoint!.description) out.description = route.endpoint!.description;
+  const body = defs.filter((p) => p.location === 'body');
+  if (body.length > 0) {
+    out.requestBody = {
+      required: body.some((p) => p.is_required),
+      content: {
+        'application/json': {
+          schema: {
+            type: 'object',
+            required: body.filter((p) => p.is_required).map((p) => p.name),
+            properties: Object.fromEntries(body.map((p) => [p.name, scalarSchema(p.data_type)])),
+          },
+        },
+      },
+    };
+  }
+  return out;
+}
+
 export function exportOpenApi(snapshot: Snapshot, options: { module?: string; title?: string } = {}): Json {
   const paths: Record<string, Json> = {};
   const components = errorComponents() as { schemas: Json; responses: Json; securitySchemes?: Json };
@@ -126,7 +167,9 @@ export function exportOpenApi(snapshot: Snapshot, options: { module?: string; ti
     }
     for (const route of m.routes) {
       let operation: Json;
-      if (route.kind === 'custom-sql') {
+      if (route.endpoint) {
+        operation = managedOperation(route);
+      } else if (route.kind === 'custom-sql') {
         const op = m.model.operations.find((o) => o.method === route.method && toOpenApiPath(route.path).endsWith(o.path));
         operation = customOperation(route, op);
       } else {
