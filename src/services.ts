@@ -20,6 +20,8 @@ import type { ConnectionSettings, Dialect, Pool } from './datasources/dialect.ts
 import { AppError } from './errors.ts';
 import { ensureFirstSuperuser, type FirstAdmin } from './catalog/seed.ts';
 import { ModuleRepository } from './catalog/modules.ts';
+import { EndpointRepository } from './catalog/endpoints.ts';
+import { MacroRepository } from './catalog/macros.ts';
 import { Gateway } from './gateway/gateway.ts';
 
 export interface Services {
@@ -30,6 +32,8 @@ export interface Services {
   revokedTokens: RevokedTokenRepository;
   datasources: DataSourceRepository;
   modules: ModuleRepository;
+  endpoints: EndpointRepository;
+  macros: MacroRepository;
   gateway: Gateway;
   tokens: TokenService;
   pools: PoolRegistry;
@@ -57,12 +61,17 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     ? new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false })
     : null;
   redis?.on('error', (err: Error) => log.warn({ err: err.message }, 'redis unavailable'));
-  redis?.connect().catch(() => undefined);
+  // Wait briefly so a healthy Redis is ready before the first request; a missing one only warns.
+  if (redis) {
+    await Promise.race([redis.connect().catch(() => undefined), new Promise((r) => setTimeout(r, 2000).unref())]);
+  }
 
   await users.seedSystemRoles();
   const firstAdmin = await ensureFirstSuperuser(config, users);
   const modules = new ModuleRepository(catalog);
-  const gateway = new Gateway({ catalog, modules, datasources }, log, { maxLimit: config.maxResponseRows });
+  const endpoints = new EndpointRepository(catalog);
+  const macros = new MacroRepository(catalog);
+  const gateway = new Gateway({ catalog, modules, datasources, endpoints, macros }, log, { maxLimit: config.maxResponseRows });
   await gateway.start();
   await catalog.watchForeignWrites();
 
@@ -74,6 +83,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     revokedTokens: new RevokedTokenRepository(catalog),
     datasources,
     modules,
+    endpoints,
+    macros,
     gateway,
     tokens: new TokenService(secrets.secretKey),
     pools,

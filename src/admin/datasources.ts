@@ -6,7 +6,7 @@ import type { Services } from '../services.ts';
 import { DATA_SOURCE_TYPES, SSL_MODES, type ConnectionSettings } from '../datasources/dialect.ts';
 import { testConnection } from '../datasources/test-connection.ts';
 import { poolLimits } from '../config.ts';
-import { badRequest } from '../errors.ts';
+import { AppError, badRequest } from '../errors.ts';
 
 const ProductType = Type.Union(DATA_SOURCE_TYPES.map((t) => Type.Literal(t)));
 const Name = Type.String({ minLength: 1, maxLength: 255 });
@@ -112,6 +112,11 @@ export function datasourceRoutes(app: FastifyInstance, services: Services): void
   });
 
   r.delete('/datasources/delete/:id', { config: perm('delete', 'id'), schema: { params: IdParams } }, async (request) => {
+    const users = await services.endpoints.endpointsUsingDataSource(request.params.id);
+    if (users.length > 0) {
+      const names = users.map((u) => `${u.module}/${u.name}`).join(', ');
+      throw new AppError(409, 'datasource_in_use', `Endpoints still use this data source: ${names}`, users);
+    }
     await ds.delete(request.params.id);
     return { message: 'Data source deleted' };
   });

@@ -7,6 +7,9 @@ import { loginRoutes } from './login.ts';
 import { meRoutes } from './me.ts';
 import { datasourceRoutes } from './datasources.ts';
 import { specRoutes } from './specs.ts';
+import { moduleRoutes } from './modules.ts';
+import { endpointRoutes } from './endpoints.ts';
+import { macroRoutes } from './macros.ts';
 
 export async function adminApi(app: FastifyInstance, opts: { services: Services; routes: AdminRoute[] }): Promise<void> {
   const { services } = opts;
@@ -23,4 +26,7 @@ export async function adminApi(app: FastifyInstance, opts: { services: Services;
   meRoutes(app, services);
   datasourceRoutes(app, services);
   specRoutes(app, services);
+  moduleRoutes(app, services);
+  endpointRoutes(app, services);
+  macroRoutes(app, services);
 }

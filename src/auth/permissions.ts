@@ -17,7 +17,7 @@ export const RESOURCE_TYPES = [
 ] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
 
-export const ACTIONS = ['read', 'create', 'update', 'delete', 'execute'] as const;
+export const ACTIONS = ['read', 'create', 'update', 'delete', 'execute', 'publish'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface Permission {

@@ -23,6 +23,9 @@ export interface CatalogConnection {
 export function connectCatalog(options: { databaseUrl: string | null; dataDir: string }): CatalogConnection {
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10, application_name: 'portico-catalog' });
+    // An idle connection the server ends (restart, failover) emits 'error' on the pool; unhandled, it would
+    // end the process. The pool replaces it on the next query.
+    pool.on('error', () => undefined);
     const u = new URL(options.databaseUrl);
     return {
       db: new Kysely<CatalogDatabase>({ dialect: new PostgresDialect({ pool }) }),

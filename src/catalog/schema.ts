@@ -101,6 +101,80 @@ export interface RouteKeyTable {
   owner_id: string;
 }
 
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export type ExecuteEngine = 'sql' | 'script';
+export type AccessType = 'public' | 'private';
+
+/** A managed endpoint (pyDBAPI's "API assignment"): the row holds the draft; versions hold what can go live. */
+export interface ApiAssignmentTable {
+  id: string;
+  module_id: string;
+  name: string;
+  /** Relative to the module prefix, starting with `/`; `{name}` segments are parameters. */
+  path: string;
+  http_method: HttpMethod;
+  execute_engine: ExecuteEngine;
+  datasource_id: string | null;
+  access_type: AccessType;
+  rate_limit_per_minute: number | null;
+  description: string | null;
+  content: string;
+  /** JSON array of parameter definitions. */
+  params: string;
+  /** JSON array (validation rules; a later issue gives them meaning). */
+  param_validates: string;
+  result_transform: string | null;
+  sort_order: number;
+  /** The live version; null = unpublished. */
+  published_version_id: string | null;
+  /** The highest version number committed so far (numbers are never reused). */
+  last_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** An immutable snapshot of an endpoint's executable definition. */
+export interface ApiAssignmentVersionTable {
+  id: string;
+  api_assignment_id: string;
+  /** 1, 2, 3… per endpoint. */
+  version: number;
+  content: string;
+  params: string;
+  param_validates: string;
+  result_transform: string | null;
+  /** As it was at commit time; not a foreign key (history must not pin a data source). */
+  datasource_id: string | null;
+  execute_engine: ExecuteEngine;
+  commit_message: string | null;
+  committed_by: string | null;
+  committed_at: string;
+}
+
+/** A Jinja macro library, global (module_id null) or for one module. */
+export interface MacroDefTable {
+  id: string;
+  module_id: string | null;
+  name: string;
+  macro_type: 'jinja';
+  content: string;
+  description: string | null;
+  published_version_id: string | null;
+  last_version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MacroDefVersionTable {
+  id: string;
+  macro_def_id: string;
+  version: number;
+  content: string;
+  commit_message: string | null;
+  committed_by: string | null;
+  committed_at: string;
+}
+
 export interface CatalogDatabase {
   catalog_version: CatalogVersionTable;
   users: UserTable;
@@ -112,4 +186,8 @@ export interface CatalogDatabase {
   modules: ModuleTable;
   specs: SpecTable;
   route_keys: RouteKeyTable;
+  api_assignments: ApiAssignmentTable;
+  api_assignment_versions: ApiAssignmentVersionTable;
+  macro_defs: MacroDefTable;
+  macro_def_versions: MacroDefVersionTable;
 }

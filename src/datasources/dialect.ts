@@ -63,6 +63,7 @@ export interface ClassifiedError {
     | 'not_null_violation'
     | 'check_violation'
     | 'invalid_input'
+    | 'invalid_statement'
     | 'statement_timeout'
     | 'pool_exhausted'
     | 'connection_failed'

@@ -8,13 +8,18 @@ import type { ModuleRepository } from '../catalog/modules.ts';
 import { loadSpecText, buildTableModel } from '../openapi/import/index.ts';
 import { assembleSnapshot, moduleRoutes, type Snapshot } from './snapshot.ts';
 import type { DataSourceRepository } from '../catalog/datasources.ts';
+import type { EndpointRepository } from '../catalog/endpoints.ts';
+import type { MacroRepository } from '../catalog/macros.ts';
+import { endpointModules } from './endpoints.ts';
 
-const REBUILD_ON = new Set(['module', 'spec', 'datasource', 'endpoint', '*']);
+const REBUILD_ON = new Set(['module', 'spec', 'datasource', 'endpoint', 'macro', '*']);
 
 export class Gateway {
   readonly #catalog: Catalog;
   readonly #modules: ModuleRepository;
   readonly #datasources: DataSourceRepository;
+  readonly #endpoints: EndpointRepository;
+  readonly #macros: MacroRepository;
   readonly #log: Logger;
   readonly #maxLimit: number;
   #current: Snapshot = assembleSnapshot(0, []);
@@ -23,13 +28,21 @@ export class Gateway {
   #unsubscribe: (() => void) | null = null;
 
   constructor(
-    deps: { catalog: Catalog; modules: ModuleRepository; datasources: DataSourceRepository },
+    deps: {
+      catalog: Catalog;
+      modules: ModuleRepository;
+      datasources: DataSourceRepository;
+      endpoints: EndpointRepository;
+      macros: MacroRepository;
+    },
     log: Logger,
     options: { maxLimit: number },
   ) {
     this.#catalog = deps.catalog;
     this.#modules = deps.modules;
     this.#datasources = deps.datasources;
+    this.#endpoints = deps.endpoints;
+    this.#macros = deps.macros;
     this.#log = log;
     this.#maxLimit = options.maxLimit;
   }
@@ -93,7 +106,8 @@ export class Gateway {
         };
       }),
     );
-    const snapshot = assembleSnapshot(version, modules, this.#log);
+    const managed = endpointModules(await this.#endpoints.publishedEndpoints(), await this.#macros.allPublishedMacros());
+    const snapshot = assembleSnapshot(version, [...modules, ...managed], this.#log);
     this.#log.info({ version, routes: snapshot.routes.length, broken: snapshot.broken.length }, 'gateway snapshot live');
     return snapshot;
   }

@@ -2,10 +2,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m001 from './001_foundation.ts';
 import * as m002 from './002_modules_specs.ts';
+import * as m003 from './003_endpoints.ts';
 
 const MIGRATIONS: Record<string, Migration> = {
   '001_foundation': m001,
   '002_modules_specs': m002,
+  '003_endpoints': m003,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -64,6 +64,9 @@ function invalidInput(code: number, message: string): ClassifiedError | null {
   }
 }
 
+/** The statement's own fault: syntax (1064, 1149), unknown table (1146, 1051), column (1054), function (1305, 1630). */
+const INVALID_STATEMENT = new Set([1064, 1149, 1146, 1051, 1054, 1052, 1305, 1630, 1064, 1248, 1241]);
+
 export function classifyMysqlError(err: unknown): ClassifiedError {
   const common = classifyCommon(err);
   if (common) return common;
@@ -103,6 +106,7 @@ export function classifyMysqlError(err: unknown): ClassifiedError {
   if (code === 1142 || code === 1143) {
     return classified(500, 'database_error', 'The database user lacks a permission this statement needs.');
   }
+  if (INVALID_STATEMENT.has(code)) return classified(400, 'invalid_statement', `Invalid SQL: ${message.replace(/\s+/g, ' ').slice(0, 300)}.`);
   return classified(500, 'database_error', GENERIC_DATABASE_ERROR);
 }
 

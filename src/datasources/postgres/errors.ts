@@ -90,6 +90,9 @@ export function classifyPostgresError(err: unknown): ClassifiedError {
     return classified(502, 'connection_failed', 'The connection to the database was lost.');
   }
   if (code === '42501') return classified(500, 'database_error', 'The database user lacks a permission this statement needs.');
+  // Class 42 is the statement's own fault (syntax, unknown table or column): its author can fix it, and the
+  // server's sentence names what is wrong without values or credentials.
+  if (code.startsWith('42')) return classified(400, 'invalid_statement', `Invalid SQL: ${e.message ?? 'syntax error'}.`);
   return classified(500, 'database_error', GENERIC_DATABASE_ERROR);
 }
 

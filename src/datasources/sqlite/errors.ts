@@ -43,6 +43,9 @@ export function classifySqliteError(err: unknown): ClassifiedError {
     default:
       break;
   }
+  if (code === 'SQLITE_ERROR' && /^(no such (table|column|function)|near ".*": syntax error|incomplete input|ambiguous column)/.test(message)) {
+    return classified(400, 'invalid_statement', `Invalid SQL: ${message}.`);
+  }
   if (err instanceof TypeError && /can only bind/i.test(message)) {
     return classified(400, 'invalid_input', 'Invalid input value: SQLite cannot store a value of this type.');
   }

@@ -129,10 +129,10 @@ describe.each(ENGINES)('queries and transactions on $type', (engine) => {
     expect(classified).toMatchObject({ status: 400, code: 'check_violation' });
   });
 
-  it('classifies an unknown table as a generic 500 database_error', async () => {
+  it('classifies an unknown table as the statement\'s fault: 400 invalid_statement naming the table', async () => {
     const classified = await failure('SELECT * FROM no_such_table');
-    expect(classified).toMatchObject({ status: 500, code: 'database_error' });
-    expect(classified.message).not.toMatch(/no_such_table/);
+    expect(classified).toMatchObject({ status: 400, code: 'invalid_statement' });
+    expect(classified.message).toMatch(/no_such_table/);
   });
 
   if (engine.type !== 'sqlite') {
