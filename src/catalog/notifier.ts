@@ -11,6 +11,7 @@ import type { CatalogDatabase } from './schema.ts';
 import type { CatalogKind } from './database.ts';
 
 export const NOTIFY_CHANNEL = 'portico_catalog';
+const LISTEN_STATEMENT = `LISTEN ${NOTIFY_CHANNEL}`;
 
 export interface CatalogChange {
   version: number;
@@ -86,7 +87,7 @@ export class CatalogNotifier {
       if (!this.#stopped) setTimeout(() => void this.start().catch(() => undefined), 1000).unref();
     });
     await client.connect();
-    await client.query(`LISTEN ${NOTIFY_CHANNEL}`);
+    await client.query(LISTEN_STATEMENT);
     this.#listener = client;
     // A change missed while disconnected is caught up by a full refresh.
     this.#events.emit('change', { version: -1, entity: '*', id: null, origin: 'reconnect' } satisfies CatalogChange);
