@@ -9,8 +9,9 @@ import type { Services } from '../services.ts';
 import { HTTP_METHODS, EXECUTE_ENGINES } from '../catalog/endpoints.ts';
 import { macroNamesUsed } from '../engines/sql/index.ts';
 import { prepareManaged, visibleMacros } from '../gateway/endpoints.ts';
-import { AppError, notFound } from '../errors.ts';
-import { Commit, Id, IdParams, Nullable, Page, ParameterSchema, Publish, VersionParams } from './schemas.ts';
+import { AppError } from '../errors.ts';
+import { Id, IdParams, Nullable, Page, ParameterSchema, Publish } from './schemas.ts';
+import { ownVersion, versionRoutes } from './version-routes.ts';
 import { debugRoute } from './debug.ts';
 
 const Method = Type.Union(HTTP_METHODS.map((m) => Type.Literal(m)));
@@ -59,11 +60,8 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
     permission: { resource: 'api_assignment' as const, action, ...(objectParam ? { objectParam } : {}) },
   });
   const live = () => services.gateway.refresh();
-  const ownVersion = async (id: string, versionId: string) => {
-    const version = await eps.getVersion(versionId);
-    if (version.api_assignment_id !== id) throw notFound(`Version ${versionId} not found`);
-    return version;
-  };
+  const ownerOf = (v: { api_assignment_id: string }) => v.api_assignment_id;
+  const endpointVersion = ownVersion(eps, ownerOf);
 
   r.post('/api-assignments/list', { config: perm('read'), schema: { body: List } }, async (request) => eps.list(request.body));
   r.post('/api-assignments/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
@@ -93,7 +91,7 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
     const { id, version_id } = request.body;
     const endpoint = await eps.get(id);
     const versions = await eps.listVersions(id);
-    const chosen = version_id ? await ownVersion(id, version_id) : versions[0] ? await eps.getVersion(versions[0].id) : null;
+    const chosen = version_id ? await endpointVersion(id, version_id) : versions[0] ? await eps.getVersion(versions[0].id) : null;
     if (!chosen) throw new AppError(400, 'no_version', 'Commit a version before publishing');
     const macros = await services.macros.publishedMacros(endpoint.module_id);
     const published = new Set(macros.map((m) => m.name));
@@ -114,37 +112,7 @@ export function endpointRoutes(app: FastifyInstance, services: Services): void {
     return result;
   });
 
-  r.get('/api-assignments/:id/versions', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
-    eps.listVersions(request.params.id),
-  );
-  r.post('/api-assignments/:id/versions/create', { config: perm('update', 'id'), schema: { params: IdParams, body: Commit } }, async (request, reply) => {
-    const version = await eps.commitVersion(request.params.id, {
-      commit_message: request.body.commit_message ?? null,
-      committed_by: request.principal!.username,
-    });
-    reply.status(201);
-    return version;
-  });
-  r.get('/api-assignments/:id/versions/diff', {
-    config: perm('read', 'id'),
-    schema: { params: IdParams, querystring: Type.Object({ from: Id, to: Id }) },
-  }, async (request) => {
-    await ownVersion(request.params.id, request.query.from);
-    await ownVersion(request.params.id, request.query.to);
-    return eps.diffVersions(request.query.from, request.query.to);
-  });
-  r.get('/api-assignments/:id/versions/:versionId', { config: perm('read', 'id'), schema: { params: VersionParams } }, async (request) =>
-    ownVersion(request.params.id, request.params.versionId),
-  );
-  r.post('/api-assignments/:id/versions/:versionId/restore', { config: perm('update', 'id'), schema: { params: VersionParams } }, async (request) => {
-    await ownVersion(request.params.id, request.params.versionId);
-    return eps.restoreVersion(request.params.id, request.params.versionId);
-  });
-  r.delete('/api-assignments/:id/versions/:versionId', { config: perm('update', 'id'), schema: { params: VersionParams } }, async (request) => {
-    await ownVersion(request.params.id, request.params.versionId);
-    await eps.deleteVersion(request.params.versionId);
-    return { message: 'Version deleted' };
-  });
+  versionRoutes(app, { base: '/api-assignments', resource: 'api_assignment', repo: eps, ownerOf });
 
   debugRoute(app, services, perm('execute'));
 }

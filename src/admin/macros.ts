@@ -3,8 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.ts';
 import { compileSqlTemplate, macroNamesUsed } from '../engines/sql/index.ts';
-import { notFound } from '../errors.ts';
-import { Commit, Id, IdParams, Nullable, Page, Publish, VersionParams } from './schemas.ts';
+import { Id, IdParams, Nullable, Page, Publish } from './schemas.ts';
+import { versionRoutes } from './version-routes.ts';
 
 const Name = Type.String({ minLength: 1, maxLength: 128 });
 const Create = Type.Object({
@@ -43,11 +43,6 @@ export function macroRoutes(app: FastifyInstance, services: Services): void {
     permission: { resource: 'macro_def' as const, action, ...(objectParam ? { objectParam } : {}) },
   });
   const live = () => services.gateway.refresh();
-  const ownVersion = async (id: string, versionId: string) => {
-    const version = await macros.getVersion(versionId);
-    if (version.macro_def_id !== id) throw notFound(`Version ${versionId} not found`);
-    return version;
-  };
 
   r.post('/macro-defs/list', { config: perm('read'), schema: { body: List } }, async (request) => macros.list(request.body));
   r.post('/macro-defs/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
@@ -78,35 +73,5 @@ export function macroRoutes(app: FastifyInstance, services: Services): void {
     await live();
     return result;
   });
-  r.get('/macro-defs/:id/versions', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
-    macros.listVersions(request.params.id),
-  );
-  r.post('/macro-defs/:id/versions/create', { config: perm('update', 'id'), schema: { params: IdParams, body: Commit } }, async (request, reply) => {
-    const version = await macros.commitVersion(request.params.id, {
-      commit_message: request.body.commit_message ?? null,
-      committed_by: request.principal!.username,
-    });
-    reply.status(201);
-    return version;
-  });
-  r.get('/macro-defs/:id/versions/diff', {
-    config: perm('read', 'id'),
-    schema: { params: IdParams, querystring: Type.Object({ from: Id, to: Id }) },
-  }, async (request) => {
-    await ownVersion(request.params.id, request.query.from);
-    await ownVersion(request.params.id, request.query.to);
-    return macros.diffVersions(request.query.from, request.query.to);
-  });
-  r.get('/macro-defs/:id/versions/:versionId', { config: perm('read', 'id'), schema: { params: VersionParams } }, async (request) =>
-    ownVersion(request.params.id, request.params.versionId),
-  );
-  r.post('/macro-defs/:id/versions/:versionId/restore', { config: perm('update', 'id'), schema: { params: VersionParams } }, async (request) => {
-    await ownVersion(request.params.id, request.params.versionId);
-    return macros.restoreVersion(request.params.id, request.params.versionId);
-  });
-  r.delete('/macro-defs/:id/versions/:versionId', { config: perm('update', 'id'), schema: { params: VersionParams } }, async (request) => {
-    await ownVersion(request.params.id, request.params.versionId);
-    await macros.deleteVersion(request.params.versionId);
-    return { message: 'Version deleted' };
-  });
+  versionRoutes(app, { base: '/macro-defs', resource: 'macro_def', repo: macros, ownerOf: (v) => v.macro_def_id });
 }

@@ -5,163 +5,47 @@
  * published or not, so publishing can never collide.
  */
 import crypto from 'node:crypto';
-import { sql, type Selectable, type Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Catalog } from './catalog.ts';
 import { now } from './catalog.ts';
+import type { ApiAssignmentVersionTable, HttpMethod } from './schema.ts';
 import type {
-  AccessType,
-  ApiAssignmentTable,
-  ApiAssignmentVersionTable,
-  CatalogDatabase,
-  ExecuteEngine,
-  HttpMethod,
-} from './schema.ts';
-import { claimRoutes, endpointRouteKey, releaseRoutes } from './modules.ts';
-import { checkParameters, normaliseEndpointPath, type ParameterDefinition } from './parameters.ts';
-import {
-  containsText,
-  diffSnapshots,
-  paging,
-  prettyJson,
-  uniquely,
-  type CommitInput,
-  type Page,
-  type PageQuery,
-  type VersionDiff,
-} from './versions.ts';
+  EndpointDetail,
+  EndpointInput,
+  EndpointListQuery,
+  EndpointSummary,
+  EndpointVersion,
+  EndpointVersionSummary,
+  PublishedEndpoint,
+  RecentCommit,
+} from './endpoint-types.ts';
+import { claimRoutes, releaseRoutes } from './modules.ts';
+import { assertDataSource, checkDraft, fromRow } from './endpoint-drafts.ts';
+import { checkParameters, type ParameterDefinition } from './parameters.ts';
+import * as versions from './versions.ts';
+import { containsText, draftRow, paging, prettyJson, type CommitInput, type Page, type VersionDiff } from './versions.ts';
 import { fullPath } from '../gateway/paths.ts';
-import { AppError, badRequest, notFound } from '../errors.ts';
+import { AppError, notFound } from '../errors.ts';
 
 export type { ParameterDefinition } from './parameters.ts';
 export type { HttpMethod, ExecuteEngine, AccessType } from './schema.ts';
+export type * from './endpoint-types.ts';
 
-export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
-export const EXECUTE_ENGINES: readonly ExecuteEngine[] = ['sql', 'script'];
-export const ACCESS_TYPES: readonly AccessType[] = ['public', 'private'];
+export { HTTP_METHODS, EXECUTE_ENGINES, ACCESS_TYPES } from './endpoint-drafts.ts';
 
-type Trx = Transaction<CatalogDatabase>;
-type Row = Selectable<ApiAssignmentTable>;
 type VersionRow = Selectable<ApiAssignmentVersionTable>;
 
-export interface EndpointInput {
-  module_id: string;
-  name: string;
-  /** Relative to the module prefix; `{name}` segments are parameters. Normalised to start with `/`. */
-  path: string;
-  http_method: HttpMethod;
-  /** Default `sql`. */
-  execute_engine?: ExecuteEngine;
-  datasource_id?: string | null;
-  /** Default `private`. */
-  access_type?: AccessType;
-  rate_limit_per_minute?: number | null;
-  description?: string | null;
-  content?: string;
-  params?: ParameterDefinition[];
-  param_validates?: unknown[];
-  result_transform?: string | null;
-  sort_order?: number;
-}
-
-export interface EndpointListQuery extends PageQuery {
-  module_id?: string;
-  datasource_id?: string;
-  is_published?: boolean;
-  name__ilike?: string;
-  http_method?: HttpMethod;
-  execute_engine?: ExecuteEngine;
-  access_type?: AccessType;
-}
-
-/** What lists show: no content. */
-export interface EndpointSummary {
-  id: string;
-  module_id: string;
-  /** The module's name. */
-  module: string;
-  name: string;
-  path: string;
-  /** Method-independent gateway path: `/{prefix}{path}`. */
-  full_path: string;
-  http_method: HttpMethod;
-  execute_engine: ExecuteEngine;
-  datasource_id: string | null;
-  access_type: AccessType;
-  rate_limit_per_minute: number | null;
-  description: string | null;
-  sort_order: number;
-  is_published: boolean;
-  published_version_id: string | null;
-  /** The published version's number. */
-  published_version: number | null;
-  created_at: string;
-  updated_at: string;
-}
-
-/** One endpoint with its draft. */
-export interface EndpointDetail extends EndpointSummary {
-  content: string;
-  params: ParameterDefinition[];
-  param_validates: unknown[];
-  result_transform: string | null;
-}
-
-export interface EndpointVersionSummary {
-  id: string;
-  api_assignment_id: string;
-  version: number;
-  commit_message: string | null;
-  committed_by: string | null;
-  committed_at: string;
-  is_published: boolean;
-}
-
-export interface EndpointVersion extends EndpointVersionSummary {
-  content: string;
-  params: ParameterDefinition[];
-  param_validates: unknown[];
-  result_transform: string | null;
-  datasource_id: string | null;
-  execute_engine: ExecuteEngine;
-}
-
-export interface RecentCommit {
-  /** The version's id. */
-  id: string;
-  api_assignment_id: string;
-  endpoint: string;
-  module_id: string;
-  module: string;
-  version: number;
-  commit_message: string | null;
-  committed_by: string | null;
-  committed_at: string;
-}
-
-/** Everything the gateway serves one published endpoint from. */
-export interface PublishedEndpoint {
-  id: string;
-  name: string;
-  description: string | null;
-  module_id: string;
-  module: string;
-  path_prefix: string;
-  http_method: HttpMethod;
-  /** Relative to the prefix, `{name}` parameters. */
-  path: string;
-  full_path: string;
-  access_type: AccessType;
-  rate_limit_per_minute: number | null;
-  sort_order: number;
-  version_id: string;
-  version: number;
-  content: string;
-  params: ParameterDefinition[];
-  param_validates: unknown[];
-  result_transform: string | null;
-  datasource_id: string | null;
-  execute_engine: ExecuteEngine;
-}
+/** Endpoint versions snapshot the executable definition: content, parameters, transform, data source, engine. */
+const VERSIONS: versions.Versioned<'api_assignments', 'api_assignment_versions', 'api_assignment_id'> = {
+  table: 'api_assignments',
+  versions: 'api_assignment_versions',
+  owner: 'api_assignment_id',
+  parts: ['content', 'params', 'param_validates', 'result_transform', 'datasource_id', 'execute_engine'],
+  entity: 'endpoint',
+  noun: 'Endpoint',
+  versionNoun: 'Version',
+  diffParts,
+};
 
 export class EndpointRepository {
   readonly #catalog: Catalog;
@@ -230,7 +114,7 @@ export class EndpointRepository {
   /** Fields left out keep their value; a new module, path or method re-claims the route key (409 on conflict). */
   async update(id: string, patch: Partial<EndpointInput>): Promise<EndpointDetail> {
     await this.#catalog.write(async (trx, changed) => {
-      const row = await draftRow(trx, id);
+      const row = await draftRow(trx, VERSIONS, id);
       const merged: EndpointInput = {
         ...fromRow(row),
         ...Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)),
@@ -251,7 +135,7 @@ export class EndpointRepository {
   /** Deletes the endpoint with its versions and releases its route. */
   async delete(id: string): Promise<void> {
     await this.#catalog.write(async (trx, changed) => {
-      await draftRow(trx, id);
+      await draftRow(trx, VERSIONS, id);
       await releaseRoutes(trx, 'endpoint', [id]);
       await trx.deleteFrom('api_assignments').where('id', '=', id).execute();
       changed('endpoint', id);
@@ -275,78 +159,27 @@ export class EndpointRepository {
 
   /** Snapshots the draft as the next version (1, 2, 3…). */
   async commitVersion(id: string, commit: CommitInput = {}): Promise<EndpointVersion> {
-    const versionId = crypto.randomUUID();
-    await this.#catalog.write(async (trx, changed) => {
-      // Taking the next number locks the row (PostgreSQL): concurrent commits of one endpoint queue up.
-      const bumped = await trx
-        .updateTable('api_assignments')
-        .set({ last_version: sql<number>`last_version + 1` })
-        .where('id', '=', id)
-        .returning('last_version')
-        .executeTakeFirst();
-      if (!bumped) throw notFound(`Endpoint ${id} not found`);
-      const version = Number(bumped.last_version);
-      const row = await draftRow(trx, id);
-      await uniquely(
-        () =>
-          trx
-            .insertInto('api_assignment_versions')
-            .values({
-              id: versionId,
-              api_assignment_id: id,
-              version,
-              content: row.content,
-              params: row.params,
-              param_validates: row.param_validates,
-              result_transform: row.result_transform,
-              datasource_id: row.datasource_id,
-              execute_engine: row.execute_engine,
-              commit_message: commit.commit_message ?? null,
-              committed_by: commit.committed_by ?? null,
-              committed_at: now(),
-            })
-            .execute(),
-        `Version ${version} of endpoint ${id} was committed concurrently; try again`,
-      );
-      changed('endpoint', id);
-    });
-    return this.getVersion(versionId);
+    return this.getVersion(await versions.commitVersion(this.#catalog, VERSIONS, id, commit));
   }
 
   /** Newest first. */
   async listVersions(id: string): Promise<EndpointVersionSummary[]> {
-    const row = await draftRow(this.#catalog.db, id);
-    const rows = await this.#catalog.db
-      .selectFrom('api_assignment_versions')
-      .select(['id', 'api_assignment_id', 'version', 'commit_message', 'committed_by', 'committed_at'])
-      .where('api_assignment_id', '=', id)
-      .orderBy('version', 'desc')
-      .execute();
-    return rows.map((r) => ({ ...r, is_published: r.id === row.published_version_id }));
+    return versions.listVersions(this.#catalog.db, VERSIONS, id);
   }
 
   async getVersion(versionId: string): Promise<EndpointVersion> {
-    const v = await versionRow(this.#catalog.db, versionId);
-    const owner = await draftRow(this.#catalog.db, v.api_assignment_id);
-    return toVersion(v, owner.published_version_id);
+    const { row, isPublished } = await versions.getVersion(this.#catalog.db, VERSIONS, versionId);
+    return toVersion(row, isPublished);
   }
 
   /** Unified diff from version `fromId` to version `toId`: content, then parameters and settings that differ. */
   async diffVersions(fromId: string, toId: string): Promise<VersionDiff> {
-    const [a, b] = [await versionRow(this.#catalog.db, fromId), await versionRow(this.#catalog.db, toId)];
-    return {
-      from: { id: a.id, version: a.version },
-      to: { id: b.id, version: b.version },
-      diff: diffSnapshots({ version: a.version, parts: diffParts(a) }, { version: b.version, parts: diffParts(b) }),
-    };
+    return versions.diffVersions(this.#catalog.db, VERSIONS, fromId, toId);
   }
 
   /** Copies a version into the draft (content, parameters, validations, transform, data source, engine). */
   async restoreVersion(id: string, versionId: string): Promise<EndpointDetail> {
-    await this.#catalog.write(async (trx, changed) => {
-      const row = await draftRow(trx, id);
-      const v = await versionRow(trx, versionId);
-      if (v.api_assignment_id !== id) throw notFound(`Version ${versionId} of endpoint ${id} not found`);
+    await versions.restoreVersion(this.#catalog, VERSIONS, id, versionId, async (trx, row, v) => {
       try {
         checkParameters(JSON.parse(v.params), row.path);
       } catch (err) {
@@ -355,36 +188,13 @@ export class EndpointRepository {
         throw new AppError(400, 'invalid_parameters', message);
       }
       if (v.datasource_id) await assertDataSource(trx, v.datasource_id, `The data source of version ${v.version}`);
-      await trx
-        .updateTable('api_assignments')
-        .set({
-          content: v.content,
-          params: v.params,
-          param_validates: v.param_validates,
-          result_transform: v.result_transform,
-          datasource_id: v.datasource_id,
-          execute_engine: v.execute_engine,
-          updated_at: now(),
-        })
-        .where('id', '=', id)
-        .execute();
-      changed('endpoint', id);
     });
     return this.get(id);
   }
 
   /** Deletes a version that is not the published one (409 `version_published` otherwise). */
   async deleteVersion(versionId: string): Promise<void> {
-    await this.#catalog.write(async (trx, changed) => {
-      const v = await versionRow(trx, versionId);
-      const owner = await draftRow(trx, v.api_assignment_id);
-      if (owner.published_version_id === versionId) {
-        const message = `Version ${v.version} is published; publish another or unpublish first`;
-        throw new AppError(409, 'version_published', message);
-      }
-      await trx.deleteFrom('api_assignment_versions').where('id', '=', versionId).execute();
-      changed('endpoint', v.api_assignment_id);
-    });
+    await versions.deleteVersion(this.#catalog, VERSIONS, versionId);
   }
 
   /**
@@ -392,22 +202,7 @@ export class EndpointRepository {
    * a data source that still exists (400 `no_datasource`).
    */
   async publish(id: string, versionId?: string): Promise<EndpointDetail> {
-    await this.#catalog.write(async (trx, changed) => {
-      await draftRow(trx, id);
-      let v: VersionRow | undefined;
-      if (versionId) {
-        v = await versionRow(trx, versionId);
-        if (v.api_assignment_id !== id) throw notFound(`Version ${versionId} of endpoint ${id} not found`);
-      } else {
-        v = await trx
-          .selectFrom('api_assignment_versions')
-          .selectAll()
-          .where('api_assignment_id', '=', id)
-          .orderBy('version', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (!v) throw new AppError(400, 'no_version', 'Nothing to publish: commit a version first');
-      }
+    await versions.publishVersion(this.#catalog, VERSIONS, id, versionId, async (trx, v) => {
       if (v.execute_engine === 'sql' && !v.datasource_id) {
         throw new AppError(400, 'no_datasource', `Version ${v.version} has no data source to run on`);
       }
@@ -415,18 +210,12 @@ export class EndpointRepository {
         const ds = await trx.selectFrom('datasources').select('id').where('id', '=', v.datasource_id).executeTakeFirst();
         if (!ds) throw new AppError(400, 'no_datasource', `The data source of version ${v.version} no longer exists`);
       }
-      await trx.updateTable('api_assignments').set({ published_version_id: v.id }).where('id', '=', id).execute();
-      changed('endpoint', id);
     });
     return this.get(id);
   }
 
   async unpublish(id: string): Promise<EndpointDetail> {
-    await this.#catalog.write(async (trx, changed) => {
-      await draftRow(trx, id);
-      await trx.updateTable('api_assignments').set({ published_version_id: null }).where('id', '=', id).execute();
-      changed('endpoint', id);
-    });
+    await versions.unpublishVersion(this.#catalog, VERSIONS, id);
     return this.get(id);
   }
 
@@ -534,7 +323,7 @@ function toSummary(r: SummaryRow): EndpointSummary {
   };
 }
 
-function toVersion(v: VersionRow, publishedId: string | null): EndpointVersion {
+function toVersion(v: VersionRow, isPublished: boolean): EndpointVersion {
   return {
     id: v.id,
     api_assignment_id: v.api_assignment_id,
@@ -542,7 +331,7 @@ function toVersion(v: VersionRow, publishedId: string | null): EndpointVersion {
     commit_message: v.commit_message,
     committed_by: v.committed_by,
     committed_at: v.committed_at,
-    is_published: v.id === publishedId,
+    is_published: isPublished,
     content: v.content,
     params: JSON.parse(v.params) as ParameterDefinition[],
     param_validates: JSON.parse(v.param_validates) as unknown[],
@@ -559,103 +348,5 @@ function diffParts(v: VersionRow): Record<string, string> {
     'param_validates.json': prettyJson(v.param_validates),
     result_transform: v.result_transform ?? '',
     settings: `execute_engine: ${v.execute_engine}\ndatasource_id: ${v.datasource_id ?? ''}\n`,
-  };
-}
-
-type Reader = Pick<Catalog['db'], 'selectFrom'>;
-
-async function draftRow(db: Reader, id: string): Promise<Row> {
-  const row = await db.selectFrom('api_assignments').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`Endpoint ${id} not found`);
-  return row;
-}
-
-async function versionRow(db: Reader, versionId: string): Promise<VersionRow> {
-  const row = await db.selectFrom('api_assignment_versions').selectAll().where('id', '=', versionId).executeTakeFirst();
-  if (!row) throw notFound(`Version ${versionId} not found`);
-  return row;
-}
-
-function fromRow(row: Row): EndpointInput {
-  return {
-    module_id: row.module_id,
-    name: row.name,
-    path: row.path,
-    http_method: row.http_method,
-    execute_engine: row.execute_engine,
-    datasource_id: row.datasource_id,
-    access_type: row.access_type,
-    rate_limit_per_minute: row.rate_limit_per_minute,
-    description: row.description,
-    content: row.content,
-    params: JSON.parse(row.params) as ParameterDefinition[],
-    param_validates: JSON.parse(row.param_validates) as unknown[],
-    result_transform: row.result_transform,
-    sort_order: row.sort_order,
-  };
-}
-
-async function assertDataSource(trx: Trx, id: string, what: string): Promise<void> {
-  const ds = await trx.selectFrom('datasources').select('id').where('id', '=', id).executeTakeFirst();
-  if (!ds) throw badRequest(`${what} (${id}) does not exist`);
-}
-
-/** Checks a whole draft against the catalog; returns the row values and the route key it claims. */
-async function checkDraft(trx: Trx, input: EndpointInput) {
-  const name = typeof input.name === 'string' ? input.name.trim() : '';
-  if (name === '' || name.length > 255) throw badRequest('name: required, at most 255 characters');
-  const method = typeof input.http_method === 'string' ? (input.http_method.toUpperCase() as HttpMethod) : undefined;
-  if (!method || !HTTP_METHODS.includes(method)) {
-    throw badRequest(`http_method: must be one of ${HTTP_METHODS.join(', ')}`);
-  }
-  const engine = input.execute_engine ?? 'sql';
-  if (!EXECUTE_ENGINES.includes(engine)) {
-    throw badRequest(`execute_engine: must be one of ${EXECUTE_ENGINES.join(', ')}`);
-  }
-  const access = input.access_type ?? 'private';
-  if (!ACCESS_TYPES.includes(access)) throw badRequest(`access_type: must be one of ${ACCESS_TYPES.join(', ')}`);
-  const rate = input.rate_limit_per_minute ?? null;
-  if (rate !== null && (!Number.isSafeInteger(rate) || rate < 1)) {
-    throw badRequest('rate_limit_per_minute: must be a positive integer or null');
-  }
-  const sortOrder = input.sort_order ?? 0;
-  if (!Number.isSafeInteger(sortOrder)) throw badRequest('sort_order: must be an integer');
-  const content = input.content ?? '';
-  if (typeof content !== 'string') throw badRequest('content: must be text');
-  const transform = input.result_transform ?? null;
-  if (transform !== null && typeof transform !== 'string') throw badRequest('result_transform: must be text or null');
-  const validates = input.param_validates ?? [];
-  if (!Array.isArray(validates)) throw badRequest('param_validates: must be a list');
-  const description = input.description ?? null;
-  if (description !== null && typeof description !== 'string') throw badRequest('description: must be text or null');
-  const path = normaliseEndpointPath(input.path);
-  const params = checkParameters(input.params, path);
-
-  const mod = await trx
-    .selectFrom('modules')
-    .select(['id', 'path_prefix'])
-    .where('id', '=', input.module_id ?? '')
-    .executeTakeFirst();
-  if (!mod) throw badRequest(`module_id: module ${input.module_id} does not exist`);
-  const datasourceId = input.datasource_id ?? null;
-  if (datasourceId !== null) await assertDataSource(trx, datasourceId, 'datasource_id: data source');
-  return {
-    key: endpointRouteKey(mod.path_prefix, method, path),
-    values: {
-      module_id: mod.id,
-      name,
-      path,
-      http_method: method,
-      execute_engine: engine,
-      datasource_id: datasourceId,
-      access_type: access,
-      rate_limit_per_minute: rate,
-      description,
-      content,
-      params: JSON.stringify(params),
-      param_validates: JSON.stringify(validates),
-      result_transform: transform,
-      sort_order: sortOrder,
-    },
   };
 }

@@ -8,13 +8,14 @@
  * need it take an `isUsedBy(macroName, content)` predicate.
  */
 import crypto from 'node:crypto';
-import { sql, type Selectable, type Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import type { Catalog } from './catalog.ts';
 import { now } from './catalog.ts';
-import type { CatalogDatabase, MacroDefTable, MacroDefVersionTable } from './schema.ts';
+import type { CatalogDatabase, MacroDefTable } from './schema.ts';
+import * as versions from './versions.ts';
 import {
   containsText,
-  diffSnapshots,
+  draftRow,
   paging,
   uniquely,
   type CommitInput,
@@ -26,8 +27,6 @@ import { AppError, badRequest, conflict, notFound } from '../errors.ts';
 
 type Trx = Transaction<CatalogDatabase>;
 type Row = Selectable<MacroDefTable>;
-type VersionRow = Selectable<MacroDefVersionTable>;
-type Reader = Pick<Catalog['db'], 'selectFrom'>;
 
 /** Whether `content` (a template or another macro library) uses the macro named `macroName`. */
 export type MacroUsePredicate = (macroName: string, content: string) => boolean;
@@ -96,6 +95,18 @@ export interface PublishedMacro {
 }
 
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/** Macro versions snapshot the content. */
+const VERSIONS: versions.Versioned<'macro_defs', 'macro_def_versions', 'macro_def_id'> = {
+  table: 'macro_defs',
+  versions: 'macro_def_versions',
+  owner: 'macro_def_id',
+  parts: ['content'],
+  entity: 'macro',
+  noun: 'Macro',
+  versionNoun: 'Macro version',
+  diffParts: (v) => ({ content: v.content }),
+};
 
 export class MacroRepository {
   readonly #catalog: Catalog;
@@ -177,7 +188,7 @@ export class MacroRepository {
     const name = patch.name === undefined ? undefined : checkName(patch.name);
     const content = patch.content === undefined ? undefined : checkText('content', patch.content);
     await this.#catalog.write(async (trx, changed) => {
-      const row = await macroRow(trx, id);
+      const row = await draftRow(trx, VERSIONS, id);
       if (name !== undefined && name !== row.name) {
         await assertNameFree(trx, name, row.module_id, id);
         if (isUsedBy && row.published_version_id) await assertUnused(trx, row, isUsedBy, 'renamed');
@@ -204,7 +215,7 @@ export class MacroRepository {
   /** Deletes the macro and its versions; 409 `macro_in_use` when a published endpoint or macro uses it. */
   async delete(id: string, isUsedBy: MacroUsePredicate): Promise<void> {
     await this.#catalog.write(async (trx, changed) => {
-      const row = await macroRow(trx, id);
+      const row = await draftRow(trx, VERSIONS, id);
       await assertUnused(trx, row, isUsedBy, 'deleted');
       await trx.deleteFrom('macro_defs').where('id', '=', id).execute();
       changed('macro', id);
@@ -214,124 +225,43 @@ export class MacroRepository {
   // ---- versions -----------------------------------------------------------------------------------------
 
   async commitVersion(id: string, commit: CommitInput = {}): Promise<MacroVersion> {
-    const versionId = crypto.randomUUID();
-    await this.#catalog.write(async (trx, changed) => {
-      const bumped = await trx
-        .updateTable('macro_defs')
-        .set({ last_version: sql<number>`last_version + 1` })
-        .where('id', '=', id)
-        .returning('last_version')
-        .executeTakeFirst();
-      if (!bumped) throw notFound(`Macro ${id} not found`);
-      const version = Number(bumped.last_version);
-      const row = await macroRow(trx, id);
-      await uniquely(
-        () =>
-          trx
-            .insertInto('macro_def_versions')
-            .values({
-              id: versionId,
-              macro_def_id: id,
-              version,
-              content: row.content,
-              commit_message: commit.commit_message ?? null,
-              committed_by: commit.committed_by ?? null,
-              committed_at: now(),
-            })
-            .execute(),
-        `Version ${version} of macro ${id} was committed concurrently; try again`,
-      );
-      changed('macro', id);
-    });
-    return this.getVersion(versionId);
+    return this.getVersion(await versions.commitVersion(this.#catalog, VERSIONS, id, commit));
   }
 
   /** Newest first. */
   async listVersions(id: string): Promise<MacroVersionSummary[]> {
-    const row = await macroRow(this.#catalog.db, id);
-    const rows = await this.#catalog.db
-      .selectFrom('macro_def_versions')
-      .select(['id', 'macro_def_id', 'version', 'commit_message', 'committed_by', 'committed_at'])
-      .where('macro_def_id', '=', id)
-      .orderBy('version', 'desc')
-      .execute();
-    return rows.map((r) => ({ ...r, is_published: r.id === row.published_version_id }));
+    return versions.listVersions(this.#catalog.db, VERSIONS, id);
   }
 
   async getVersion(versionId: string): Promise<MacroVersion> {
-    const v = await versionRow(this.#catalog.db, versionId);
-    const owner = await macroRow(this.#catalog.db, v.macro_def_id);
-    return { ...v, is_published: v.id === owner.published_version_id };
+    const { row, isPublished } = await versions.getVersion(this.#catalog.db, VERSIONS, versionId);
+    return { ...row, is_published: isPublished };
   }
 
   async diffVersions(fromId: string, toId: string): Promise<VersionDiff> {
-    const [a, b] = [await versionRow(this.#catalog.db, fromId), await versionRow(this.#catalog.db, toId)];
-    return {
-      from: { id: a.id, version: a.version },
-      to: { id: b.id, version: b.version },
-      diff: diffSnapshots(
-        { version: a.version, parts: { content: a.content } },
-        { version: b.version, parts: { content: b.content } },
-      ),
-    };
+    return versions.diffVersions(this.#catalog.db, VERSIONS, fromId, toId);
   }
 
   async restoreVersion(id: string, versionId: string): Promise<MacroDetail> {
-    await this.#catalog.write(async (trx, changed) => {
-      await macroRow(trx, id);
-      const v = await versionRow(trx, versionId);
-      if (v.macro_def_id !== id) throw notFound(`Version ${versionId} of macro ${id} not found`);
-      await trx.updateTable('macro_defs').set({ content: v.content, updated_at: now() }).where('id', '=', id).execute();
-      changed('macro', id);
-    });
+    await versions.restoreVersion(this.#catalog, VERSIONS, id, versionId);
     return this.get(id);
   }
 
   /** Deletes a version that is not the published one (409 `version_published` otherwise). */
   async deleteVersion(versionId: string): Promise<void> {
-    await this.#catalog.write(async (trx, changed) => {
-      const v = await versionRow(trx, versionId);
-      const owner = await macroRow(trx, v.macro_def_id);
-      if (owner.published_version_id === versionId) {
-        const message = `Version ${v.version} is published; publish another or unpublish first`;
-        throw new AppError(409, 'version_published', message);
-      }
-      await trx.deleteFrom('macro_def_versions').where('id', '=', versionId).execute();
-      changed('macro', v.macro_def_id);
-    });
+    await versions.deleteVersion(this.#catalog, VERSIONS, versionId);
   }
 
   /** Makes a version live (default: the latest; 400 `no_version` when there is none). */
   async publish(id: string, versionId?: string): Promise<MacroDetail> {
-    await this.#catalog.write(async (trx, changed) => {
-      await macroRow(trx, id);
-      let v: VersionRow | undefined;
-      if (versionId) {
-        v = await versionRow(trx, versionId);
-        if (v.macro_def_id !== id) throw notFound(`Version ${versionId} of macro ${id} not found`);
-      } else {
-        v = await trx
-          .selectFrom('macro_def_versions')
-          .selectAll()
-          .where('macro_def_id', '=', id)
-          .orderBy('version', 'desc')
-          .limit(1)
-          .executeTakeFirst();
-        if (!v) throw new AppError(400, 'no_version', 'Nothing to publish: commit a version first');
-      }
-      await trx.updateTable('macro_defs').set({ published_version_id: v.id }).where('id', '=', id).execute();
-      changed('macro', id);
-    });
+    await versions.publishVersion(this.#catalog, VERSIONS, id, versionId);
     return this.get(id);
   }
 
   /** Takes the macro off the gateway; with `isUsedBy`, refused (409 `macro_in_use`) while published users need it. */
   async unpublish(id: string, isUsedBy?: MacroUsePredicate): Promise<MacroDetail> {
-    await this.#catalog.write(async (trx, changed) => {
-      const row = await macroRow(trx, id);
+    await versions.unpublishVersion(this.#catalog, VERSIONS, id, async (trx, row) => {
       if (isUsedBy && row.published_version_id) await assertUnused(trx, row, isUsedBy, 'unpublished');
-      await trx.updateTable('macro_defs').set({ published_version_id: null }).where('id', '=', id).execute();
-      changed('macro', id);
     });
     return this.get(id);
   }
@@ -405,18 +335,6 @@ function checkName(name: unknown): string {
 function checkText(field: string, value: unknown): string {
   if (typeof value !== 'string') throw badRequest(`${field}: must be text`);
   return value;
-}
-
-async function macroRow(db: Reader, id: string): Promise<Row> {
-  const row = await db.selectFrom('macro_defs').selectAll().where('id', '=', id).executeTakeFirst();
-  if (!row) throw notFound(`Macro ${id} not found`);
-  return row;
-}
-
-async function versionRow(db: Reader, versionId: string): Promise<VersionRow> {
-  const row = await db.selectFrom('macro_def_versions').selectAll().where('id', '=', versionId).executeTakeFirst();
-  if (!row) throw notFound(`Macro version ${versionId} not found`);
-  return row;
 }
 
 /**

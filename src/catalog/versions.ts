@@ -1,9 +1,16 @@
 /**
- * What endpoint and macro versions share: the commit input, the unified diff between two snapshots, paging,
- * and the few database details both repositories need (case-insensitive search, unique-violation detection).
+ * What endpoint and macro versions share: the commit input, the version mechanics (commit, list, get, diff,
+ * restore, delete, publish) parameterised by a table descriptor, the unified diff between two snapshots,
+ * paging, and the few database details both repositories need (case-insensitive search, unique-violation
+ * detection).
  */
-import { sql, type RawBuilder } from 'kysely';
-import { AppError, badRequest } from '../errors.ts';
+import crypto from 'node:crypto';
+import { sql, type Kysely, type RawBuilder, type Selectable, type Transaction } from 'kysely';
+import type { Catalog } from './catalog.ts';
+import { now } from './catalog.ts';
+import type { CatalogDatabase } from './schema.ts';
+import { AppError, badRequest, notFound } from '../errors.ts';
+import { unifiedDiff } from './diff.ts';
 
 export interface Page<T> {
   data: T[];
@@ -75,162 +82,275 @@ export function diffSnapshots(
 /** JSON text for diffing: pretty-printed, one value per line, ending with a newline. */
 export const prettyJson = (text: string): string => `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
 
-// ---- unified diff ---------------------------------------------------------------------------------------
+// ---- versioned aggregates -------------------------------------------------------------------------------
 
-type Op = { kind: ' ' | '-' | '+'; line: string };
+type Db = CatalogDatabase;
+type Trx = Transaction<Db>;
 
-/** Lines with their terminators, so a missing final newline is a difference (as GNU diff sees it). */
-const splitLines = (text: string): string[] => text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+/** The columns that make a table the draft of a versioned aggregate. */
+interface DraftColumns {
+  id: string;
+  published_version_id: string | null;
+  last_version: number;
+  updated_at: string;
+}
+
+/** The columns every version table has besides its owner column and the snapshot parts. */
+interface VersionColumns {
+  id: string;
+  version: number;
+  commit_message: string | null;
+  committed_by: string | null;
+  committed_at: string;
+}
+
+type TablesWith<C> = { [K in keyof Db]: Db[K] extends C ? K : never }[keyof Db];
+type DraftTable = TablesWith<DraftColumns>;
+type VersionTable = TablesWith<VersionColumns>;
+type OwnerColumn<V extends VersionTable> = { [K in keyof Db[V]]: Db[V][K] extends string ? K : never }[keyof Db[V]] &
+  string;
 
 /**
- * GNU-style unified diff of two texts (`@@ -l,n +l,n @@` hunks, `context` lines around changes, hunks that
- * touch merged, `\ No newline at end of file` where it applies). Empty when the texts are equal.
+ * One versioned aggregate: its draft table, its versions table and the column there naming the draft, the
+ * draft columns a version snapshots (and a restore copies back), and the words its messages use.
  */
-export function unifiedDiff(oldText: string, newText: string, oldName: string, newName: string, context = 3): string {
-  if (oldText === newText) return '';
-  const ops = diffLines(splitLines(oldText), splitLines(newText));
-  const changes = ops.flatMap((op, i) => (op.kind === ' ' ? [] : [i]));
-  let out = `--- ${oldName}\n+++ ${newName}\n`;
-  let g = 0;
-  while (g < changes.length) {
-    // A hunk runs while the gap between changes is small enough for their contexts to touch.
-    let last = g;
-    while (last + 1 < changes.length && changes[last + 1]! - changes[last]! <= 2 * context + 1) last++;
-    const start = Math.max(0, changes[g]! - context);
-    const end = Math.min(ops.length, changes[last]! + context + 1);
-    let oldLine = 1;
-    let newLine = 1;
-    for (let i = 0; i < start; i++) {
-      if (ops[i]!.kind !== '+') oldLine++;
-      if (ops[i]!.kind !== '-') newLine++;
-    }
-    const body = ops.slice(start, end);
-    const oldCount = body.filter((o) => o.kind !== '+').length;
-    const newCount = body.filter((o) => o.kind !== '-').length;
-    out += `@@ -${range(oldLine, oldCount)} +${range(newLine, newCount)} @@\n`;
-    for (const op of body) {
-      out += op.line.endsWith('\n') ? `${op.kind}${op.line}` : `${op.kind}${op.line}\n\\ No newline at end of file\n`;
-    }
-    g = last + 1;
-  }
-  return out;
+export interface Versioned<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>> {
+  table: T;
+  versions: V;
+  owner: O;
+  parts: readonly (keyof Db[T] & keyof Db[V] & string)[];
+  /** What `changed()` announces and messages say: `endpoint`, `macro`. */
+  entity: string;
+  /** `Endpoint ${id} not found`. */
+  noun: string;
+  /** `Version ${id} not found`. */
+  versionNoun: string;
+  /** The named texts two versions are diffed by. */
+  diffParts(v: Selectable<Db[V]>): Record<string, string>;
 }
 
-/** `l,n`; GNU writes `l` alone for one line and the line before for none. */
-const range = (start: number, count: number): string =>
-  count === 0 ? `${start - 1},0` : count === 1 ? `${start}` : `${start},${count}`;
-
-function diffLines(a: string[], b: string[]): Op[] {
-  let head = 0;
-  while (head < a.length && head < b.length && a[head] === b[head]) head++;
-  let endA = a.length;
-  let endB = b.length;
-  while (endA > head && endB > head && a[endA - 1] === b[endB - 1]) {
-    endA--;
-    endB--;
-  }
-  const same = (line: string): Op => ({ kind: ' ', line });
-  return [...a.slice(0, head).map(same), ...myers(a.slice(head, endA), b.slice(head, endB)), ...a.slice(endA).map(same)];
-}
-
-/** Past this many differences the trace (quadratic in them) is not worth it: replace everything. */
-const MAX_EDIT_DISTANCE = 2000;
+type DraftRow<T extends DraftTable> = Selectable<Db[T]> & DraftColumns;
+type VersionRow<V extends VersionTable, O extends string> = Selectable<Db[V]> & VersionColumns & Record<O, string>;
+export type VersionSummaryOf<V extends VersionTable, O extends OwnerColumn<V>> = Pick<
+  VersionRow<V, O>,
+  'id' | O | 'version' | 'commit_message' | 'committed_by' | 'committed_at'
+> & { is_published: boolean };
 
 /**
- * Myers' O(ND) shortest edit script. `v[k]` is the furthest x reached on diagonal k (-1: not reached); moves
- * never leave the edit grid, so the search ends exactly at (n, m).
+ * The one cast: the helpers below address tables and columns by the descriptor's names, which Kysely cannot
+ * resolve through the generics. What they read is typed again from the descriptor.
  */
-function myers(a: string[], b: string[]): Op[] {
-  const n = a.length;
-  const m = b.length;
-  if (n === 0 || m === 0) return replaceAll(a, b);
-  const max = Math.min(n + m, MAX_EDIT_DISTANCE);
-  const off = max + 1;
-  const v = new Int32Array(2 * max + 3).fill(-1);
-  v[off + 1] = 0;
-  // trace[d] holds v for k in [-d-1, d+1] as it was before step d.
-  const trace: Int32Array[] = [];
-  for (let d = 0; d <= max; d++) {
-    const before = v.slice(off - d - 1, off + d + 2);
-    trace.push(before);
-    for (let k = -d; k <= d; k += 2) {
-      const from = previousDiagonal((j) => before[j + d + 1]!, k, n, m);
-      if (from === null) {
-        v[off + k] = -1;
-        continue;
-      }
-      let x = from === k + 1 ? before[k + 1 + d + 1]! : before[k - 1 + d + 1]! + 1;
-      let y = x - k;
-      while (x < n && y < m && a[x] === b[y]) {
-        x++;
-        y++;
-      }
-      v[off + k] = x;
-      if (x === n && y === m) return groupChanges(backtrack(trace, a, b));
-    }
-  }
-  return replaceAll(a, b);
+const untyped = (db: Kysely<Db>) => db as unknown as Kysely<Record<string, Record<string, unknown>>>;
+
+/** The descriptor's names as plain strings, for `untyped` queries. */
+const plain = (agg: { table: string; versions: string; owner: string; parts: readonly string[] }) => agg;
+
+/** The named columns of a row (the snapshot parts of a draft or a version). */
+const pick = (row: object, columns: readonly string[]) =>
+  Object.fromEntries(Object.entries(row).filter(([column]) => columns.includes(column)));
+
+async function rowById(db: Kysely<Db>, table: string, id: string, missing: string): Promise<unknown> {
+  const row = await untyped(db).selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) throw notFound(missing);
+  return row;
 }
 
-/** Which diagonal step d's point on diagonal k comes from: k + 1 (an insertion), k - 1 (a deletion), or none. */
-function previousDiagonal(at: (k: number) => number, k: number, n: number, m: number): number | null {
-  const down = at(k + 1);
-  const right = at(k - 1) >= 0 ? at(k - 1) + 1 : -1;
-  const downOk = down >= 0 && down - k <= m;
-  const rightOk = right >= 0 && right <= n;
-  if (downOk && (!rightOk || down >= right)) return k + 1;
-  return rightOk ? k - 1 : null;
+export async function draftRow<T extends DraftTable>(
+  db: Kysely<Db>,
+  agg: { table: T; noun: string },
+  id: string,
+): Promise<DraftRow<T>> {
+  return (await rowById(db, agg.table, id, `${agg.noun} ${id} not found`)) as DraftRow<T>;
 }
 
-function backtrack(trace: Int32Array[], a: string[], b: string[]): Op[] {
-  const ops: Op[] = [];
-  let x = a.length;
-  let y = b.length;
-  for (let d = trace.length - 1; d >= 0; d--) {
-    const v = trace[d]!;
-    const at = (k: number): number => v[k + d + 1]!;
-    const k = x - y;
-    const prevK = previousDiagonal(at, k, a.length, b.length)!;
-    const prevX = at(prevK);
-    const prevY = prevX - prevK;
-    const startX = prevK === k + 1 ? prevX : prevX + 1;
-    while (x > startX) {
-      ops.push({ kind: ' ', line: a[x - 1]! });
-      x--;
-      y--;
-    }
-    if (d > 0) {
-      if (prevK === k + 1) ops.push({ kind: '+', line: b[y - 1]! });
-      else ops.push({ kind: '-', line: a[x - 1]! });
-    }
-    x = prevX;
-    y = prevY;
-  }
-  return ops.reverse();
+export async function versionRow<V extends VersionTable, O extends OwnerColumn<V>>(
+  db: Kysely<Db>,
+  agg: { versions: V; owner: O; versionNoun: string },
+  versionId: string,
+): Promise<VersionRow<V, O>> {
+  return (await rowById(db, agg.versions, versionId, `${agg.versionNoun} ${versionId} not found`)) as VersionRow<V, O>;
 }
 
-function replaceAll(a: string[], b: string[]): Op[] {
-  return [...a.map((line): Op => ({ kind: '-', line })), ...b.map((line): Op => ({ kind: '+', line }))];
+/** A version of the aggregate `id` (404 when it belongs to another). */
+async function ownVersionRow<V extends VersionTable, O extends OwnerColumn<V>>(
+  db: Kysely<Db>,
+  agg: { versions: V; owner: O; versionNoun: string; entity: string },
+  id: string,
+  versionId: string,
+): Promise<VersionRow<V, O>> {
+  const v = await versionRow(db, agg, versionId);
+  if (v[agg.owner] !== id) throw notFound(`Version ${versionId} of ${agg.entity} ${id} not found`);
+  return v;
 }
 
-/** Within each run of changes, deletions first, as diff and git print them. */
-function groupChanges(ops: Op[]): Op[] {
-  const out: Op[] = [];
-  let dels: Op[] = [];
-  let adds: Op[] = [];
-  const flush = () => {
-    out.push(...dels, ...adds);
-    dels = [];
-    adds = [];
+/** Snapshots the draft as the next version (1, 2, 3…); returns the new version's id. */
+export async function commitVersion<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  catalog: Catalog,
+  agg: Versioned<T, V, O>,
+  id: string,
+  commit: CommitInput,
+): Promise<string> {
+  const { table, versions, owner, parts } = plain(agg);
+  const versionId = crypto.randomUUID();
+  await catalog.write(async (trx, changed) => {
+    // Taking the next number locks the row (PostgreSQL): concurrent commits of one aggregate queue up.
+    const bumped = await untyped(trx)
+      .updateTable(table)
+      .set({ last_version: sql<number>`last_version + 1` })
+      .where('id', '=', id)
+      .returning('last_version')
+      .executeTakeFirst();
+    if (!bumped) throw notFound(`${agg.noun} ${id} not found`);
+    const version = Number(bumped.last_version);
+    const row = await draftRow(trx, agg, id);
+    await uniquely(
+      () =>
+        untyped(trx)
+          .insertInto(versions)
+          .values({
+            id: versionId,
+            [owner]: id,
+            version,
+            ...pick(row, parts),
+            commit_message: commit.commit_message ?? null,
+            committed_by: commit.committed_by ?? null,
+            committed_at: now(),
+          })
+          .execute(),
+      `Version ${version} of ${agg.entity} ${id} was committed concurrently; try again`,
+    );
+    changed(agg.entity, id);
+  });
+  return versionId;
+}
+
+/** The aggregate's versions, newest first. */
+export async function listVersions<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  db: Kysely<Db>,
+  agg: Versioned<T, V, O>,
+  id: string,
+): Promise<VersionSummaryOf<V, O>[]> {
+  const { versions, owner } = plain(agg);
+  const row = await draftRow(db, agg, id);
+  const rows = await untyped(db)
+    .selectFrom(versions)
+    .select(['id', owner, 'version', 'commit_message', 'committed_by', 'committed_at'])
+    .where(owner, '=', id)
+    .orderBy('version', 'desc')
+    .execute();
+  return rows.map((r) => ({ ...r, is_published: r.id === row.published_version_id }) as VersionSummaryOf<V, O>);
+}
+
+/** A version with whether it is the published one. */
+export async function getVersion<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  db: Kysely<Db>,
+  agg: Versioned<T, V, O>,
+  versionId: string,
+): Promise<{ row: VersionRow<V, O>; isPublished: boolean }> {
+  const v = await versionRow(db, agg, versionId);
+  const owner = await draftRow(db, agg, v[agg.owner]);
+  return { row: v, isPublished: v.id === owner.published_version_id };
+}
+
+/** Unified diff from version `fromId` to version `toId` over the descriptor's diff parts. */
+export async function diffVersions<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  db: Kysely<Db>,
+  agg: Versioned<T, V, O>,
+  fromId: string,
+  toId: string,
+): Promise<VersionDiff> {
+  const [a, b] = [await versionRow(db, agg, fromId), await versionRow(db, agg, toId)];
+  return {
+    from: { id: a.id, version: a.version },
+    to: { id: b.id, version: b.version },
+    diff: diffSnapshots({ version: a.version, parts: agg.diffParts(a) }, { version: b.version, parts: agg.diffParts(b) }),
   };
-  for (const op of ops) {
-    if (op.kind === '-') dels.push(op);
-    else if (op.kind === '+') adds.push(op);
-    else {
-      flush();
-      out.push(op);
+}
+
+/** Copies a version's parts into the draft; `check` may refuse the version first. */
+export async function restoreVersion<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  catalog: Catalog,
+  agg: Versioned<T, V, O>,
+  id: string,
+  versionId: string,
+  check?: (trx: Trx, row: DraftRow<T>, v: VersionRow<V, O>) => Promise<void>,
+): Promise<void> {
+  const { table, parts } = plain(agg);
+  await catalog.write(async (trx, changed) => {
+    const row = await draftRow(trx, agg, id);
+    const v = await ownVersionRow(trx, agg, id, versionId);
+    if (check) await check(trx, row, v);
+    await untyped(trx)
+      .updateTable(table)
+      .set({ ...pick(v, parts), updated_at: now() })
+      .where('id', '=', id)
+      .execute();
+    changed(agg.entity, id);
+  });
+}
+
+/** Deletes a version that is not the published one (409 `version_published` otherwise). */
+export async function deleteVersion<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  catalog: Catalog,
+  agg: Versioned<T, V, O>,
+  versionId: string,
+): Promise<void> {
+  const { versions } = plain(agg);
+  await catalog.write(async (trx, changed) => {
+    const v = await versionRow(trx, agg, versionId);
+    const owner = await draftRow(trx, agg, v[agg.owner]);
+    if (owner.published_version_id === versionId) {
+      const message = `Version ${v.version} is published; publish another or unpublish first`;
+      throw new AppError(409, 'version_published', message);
     }
-  }
-  flush();
-  return out;
+    await untyped(trx).deleteFrom(versions).where('id', '=', versionId).execute();
+    changed(agg.entity, v[agg.owner]);
+  });
+}
+
+/** Makes a version live (default: the latest; 400 `no_version` when there is none); `check` may refuse it first. */
+export async function publishVersion<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  catalog: Catalog,
+  agg: Versioned<T, V, O>,
+  id: string,
+  versionId: string | undefined,
+  check?: (trx: Trx, v: VersionRow<V, O>) => Promise<void>,
+): Promise<void> {
+  const { table, versions, owner } = plain(agg);
+  await catalog.write(async (trx, changed) => {
+    await draftRow(trx, agg, id);
+    let v: VersionRow<V, O>;
+    if (versionId) {
+      v = await ownVersionRow(trx, agg, id, versionId);
+    } else {
+      const latest = await untyped(trx)
+        .selectFrom(versions)
+        .selectAll()
+        .where(owner, '=', id)
+        .orderBy('version', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (!latest) throw new AppError(400, 'no_version', 'Nothing to publish: commit a version first');
+      v = latest as VersionRow<V, O>;
+    }
+    if (check) await check(trx, v);
+    await untyped(trx).updateTable(table).set({ published_version_id: v.id }).where('id', '=', id).execute();
+    changed(agg.entity, id);
+  });
+}
+
+/** Takes the aggregate off the gateway; `check` may refuse first. */
+export async function unpublishVersion<T extends DraftTable, V extends VersionTable, O extends OwnerColumn<V>>(
+  catalog: Catalog,
+  agg: Versioned<T, V, O>,
+  id: string,
+  check?: (trx: Trx, row: DraftRow<T>) => Promise<void>,
+): Promise<void> {
+  const { table } = plain(agg);
+  await catalog.write(async (trx, changed) => {
+    const row = await draftRow(trx, agg, id);
+    if (check) await check(trx, row);
+    await untyped(trx).updateTable(table).set({ published_version_id: null }).where('id', '=', id).execute();
+    changed(agg.entity, id);
+  });
 }

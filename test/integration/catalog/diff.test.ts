@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { unifiedDiff } from '../../../src/catalog/versions.ts';
+import { unifiedDiff } from '../../../src/catalog/diff.ts';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const numbered = (n: number, change: Record<number, string> = {}) =>
