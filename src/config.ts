@@ -25,6 +25,8 @@ export interface Config {
   scriptExecTimeoutSeconds: number;
   scriptExtraModules: string[];
   accessLogBody: boolean;
+  /** Access records older than this many days are pruned (hourly). */
+  accessLogRetentionDays: number;
   maxResponseRows: number;
   externalDbPoolSize: number;
   externalDbStatementTimeoutSeconds: number;
@@ -126,6 +128,7 @@ export function loadConfig(env: Env = readEnvironment()): Config {
       .map((s) => s.trim())
       .filter(Boolean),
     accessLogBody: bool('GATEWAY_ACCESS_LOG_BODY', false),
+    accessLogRetentionDays: int('ACCESS_LOG_RETENTION_DAYS', 30, 1, 3650),
     maxResponseRows: int('GATEWAY_MAX_RESPONSE_ROWS', 10_000, 1, 10_000_000),
     externalDbPoolSize: int('EXTERNAL_DB_POOL_SIZE', 5, 1, 1000),
     externalDbStatementTimeoutSeconds: int('EXTERNAL_DB_STATEMENT_TIMEOUT', 30, 0, 86_400),

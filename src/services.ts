@@ -22,7 +22,13 @@ import { ensureFirstSuperuser, type FirstAdmin } from './catalog/seed.ts';
 import { ModuleRepository } from './catalog/modules.ts';
 import { EndpointRepository } from './catalog/endpoints.ts';
 import { MacroRepository } from './catalog/macros.ts';
+import { ClientRepository } from './catalog/clients.ts';
+import { GroupRepository } from './catalog/groups.ts';
+import { FirewallRepository } from './catalog/firewall.ts';
+import { AccessLogRepository, startRetention } from './catalog/access-logs.ts';
+import { AccessRecorder } from './gateway/access-records.ts';
 import { Gateway } from './gateway/gateway.ts';
+import { createFlowControl, type FlowControl } from './gateway/flow-control.ts';
 
 export interface Services {
   config: Config;
@@ -34,7 +40,15 @@ export interface Services {
   modules: ModuleRepository;
   endpoints: EndpointRepository;
   macros: MacroRepository;
+  clients: ClientRepository;
+  groups: GroupRepository;
+  firewall: FirewallRepository;
+  accessLogs: AccessLogRepository;
+  /** Writes gateway access records in batches, off the request path. */
+  accessRecorder: AccessRecorder;
   gateway: Gateway;
+  /** Rate limits and concurrency slots, on Redis when configured. */
+  flow: FlowControl;
   tokens: TokenService;
   pools: PoolRegistry;
   redis: Redis | null;
@@ -71,8 +85,15 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const modules = new ModuleRepository(catalog);
   const endpoints = new EndpointRepository(catalog);
   const macros = new MacroRepository(catalog);
-  const gateway = new Gateway({ catalog, modules, datasources, endpoints, macros }, log, { maxLimit: config.maxResponseRows });
+  const tokens = new TokenService(secrets.secretKey);
+  const gateway = new Gateway({ catalog, modules, datasources, endpoints, macros, tokens }, log, { maxLimit: config.maxResponseRows });
   await gateway.start();
+  // A slot outlives the slowest request it can guard, so only a crashed holder's slots expire.
+  const slotTtlSeconds = Math.max(config.externalDbStatementTimeoutSeconds, config.scriptExecTimeoutSeconds) + 60;
+  const flow = createFlowControl({ redis, log, slotTtlSeconds });
+  const accessLogs = new AccessLogRepository(catalog);
+  const accessRecorder = new AccessRecorder(accessLogs, { logBody: config.accessLogBody, log });
+  const stopRetention = startRetention(accessLogs, config.accessLogRetentionDays, log);
   await catalog.watchForeignWrites();
 
   return {
@@ -85,8 +106,14 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     modules,
     endpoints,
     macros,
+    clients: new ClientRepository(catalog),
+    groups: new GroupRepository(catalog),
+    firewall: new FirewallRepository(catalog),
+    accessLogs,
+    accessRecorder,
     gateway,
-    tokens: new TokenService(secrets.secretKey),
+    flow,
+    tokens,
     pools,
     redis,
     firstAdmin,
@@ -100,6 +127,9 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     async close() {
       unsubscribe();
       gateway.stop();
+      await flow.close();
+      stopRetention();
+      await accessRecorder.close();
       await pools.closeAll();
       redis?.disconnect();
       await catalog.close();

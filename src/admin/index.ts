@@ -10,6 +10,11 @@ import { specRoutes } from './specs.ts';
 import { moduleRoutes } from './modules.ts';
 import { endpointRoutes } from './endpoints.ts';
 import { macroRoutes } from './macros.ts';
+import { clientRoutes } from './clients.ts';
+import { groupRoutes } from './groups.ts';
+import { firewallRoutes } from './firewall.ts';
+import { accessLogRoutes } from './access-logs.ts';
+import { overviewRoutes } from './overview.ts';
 
 export async function adminApi(app: FastifyInstance, opts: { services: Services; routes: AdminRoute[] }): Promise<void> {
   const { services } = opts;
@@ -29,4 +34,10 @@ export async function adminApi(app: FastifyInstance, opts: { services: Services;
   moduleRoutes(app, services);
   endpointRoutes(app, services);
   macroRoutes(app, services);
+  const refresh = () => services.gateway.refresh();
+  clientRoutes(app, { clients: services.clients, groups: services.groups, refresh });
+  groupRoutes(app, { clients: services.clients, groups: services.groups, refresh });
+  firewallRoutes(app, { firewall: services.firewall, refresh });
+  accessLogRoutes(app, services);
+  overviewRoutes(app, { accessLogs: services.accessLogs, recentCommits: (n) => services.endpoints.recentCommits(n) });
 }

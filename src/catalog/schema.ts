@@ -191,3 +191,105 @@ export interface CatalogDatabase {
   macro_defs: MacroDefTable;
   macro_def_versions: MacroDefVersionTable;
 }
+
+/** A gateway client: an application exchanging `client_id` + secret for a gateway token. */
+export interface ClientTable {
+  id: string;
+  name: string;
+  /** The public identifier the application sends (generated `cli_…` or given). */
+  client_id: string;
+  /** argon2id; the secret itself is shown once and never stored. */
+  secret_hash: string;
+  description: string | null;
+  /** Null = the gateway default. */
+  rate_limit_per_minute: number | null;
+  /** Null = the gateway default. */
+  max_concurrent: number | null;
+  /** 60–86400. */
+  token_expire_seconds: number;
+  is_active: Flag;
+  /** Gateway tokens issued before this time are refused (secret regenerated, client deactivated). */
+  tokens_valid_after: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface GroupTable {
+  id: string;
+  name: string;
+  description: string | null;
+  is_active: Flag;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ClientGroupTable {
+  client_id: string;
+  group_id: string;
+}
+
+/** Exactly one of `api_assignment_id` / `module_id` is set; a module grant covers every route of the module. */
+export interface GrantColumns {
+  id: string;
+  api_assignment_id: string | null;
+  module_id: string | null;
+}
+export interface GroupGrantTable extends GrantColumns {
+  group_id: string;
+}
+export interface ClientGrantTable extends GrantColumns {
+  client_id: string;
+}
+
+// Merged into CatalogDatabase above (declaration merging keeps each area's tables in one place).
+export interface CatalogDatabase {
+  clients: ClientTable;
+  groups: GroupTable;
+  client_groups: ClientGroupTable;
+  group_grants: GroupGrantTable;
+  client_grants: ClientGrantTable;
+}
+
+/** An IP firewall rule (migration 005); `client_id` is `clients.id` as text, no foreign key; null = global. */
+export interface FirewallRuleTable {
+  id: string;
+  action: 'allow' | 'deny';
+  /** Normalised: host bits cleared, always with a prefix length (`10.0.0.0/8`, `192.168.1.7/32`). */
+  cidr: string;
+  client_id: string | null;
+  description: string | null;
+  is_active: Flag;
+  sort_order: number;
+  created_at: string;
+  updated_at: string;
+}
+export interface CatalogDatabase {
+  firewall_rules: FirewallRuleTable;
+}
+
+/**
+ * One gateway outcome (migration 006). `module` is the module's catalog id, `client_id` the client's row id
+ * (`clients.id`); neither is a foreign key (history). `params` and `headers` are JSON text, headers redacted.
+ */
+export interface AccessLogTable {
+  id: string;
+  created_at: string;
+  endpoint_id: string | null;
+  endpoint_version: number | null;
+  module: string | null;
+  client_id: string | null;
+  client_name: string | null;
+  ip: string;
+  method: string;
+  path: string;
+  status: number;
+  duration_ms: number;
+  params: string | null;
+  headers: string;
+  body: string | null;
+  request_id: string;
+  error_code: string | null;
+}
+export interface CatalogDatabase {
+  access_logs: AccessLogTable;
+}

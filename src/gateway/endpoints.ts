@@ -106,6 +106,7 @@ export function endpointModules(
             method: e.http_method,
             path: routerPath(e.full_path),
             module: e.module,
+            moduleId: e.module_id,
             datasourceId: e.datasource_id,
             access: e.access_type,
             kind: e.execute_engine === 'script' ? 'script' : 'sql',

@@ -11,8 +11,11 @@ import type { DataSourceRepository } from '../catalog/datasources.ts';
 import type { EndpointRepository } from '../catalog/endpoints.ts';
 import type { MacroRepository } from '../catalog/macros.ts';
 import { endpointModules } from './endpoints.ts';
+import { loadAccessSnapshot } from './client-auth.ts';
+import { loadFirewall } from './firewall.ts';
+import type { TokenService } from '../auth/tokens.ts';
 
-const REBUILD_ON = new Set(['module', 'spec', 'datasource', 'endpoint', 'macro', '*']);
+const REBUILD_ON = new Set(['module', 'spec', 'datasource', 'endpoint', 'macro', 'client', 'group', 'firewall', '*']);
 
 export class Gateway {
   readonly #catalog: Catalog;
@@ -20,6 +23,7 @@ export class Gateway {
   readonly #datasources: DataSourceRepository;
   readonly #endpoints: EndpointRepository;
   readonly #macros: MacroRepository;
+  readonly #tokens: TokenService;
   readonly #log: Logger;
   readonly #maxLimit: number;
   #current: Snapshot = assembleSnapshot(0, []);
@@ -34,6 +38,7 @@ export class Gateway {
       datasources: DataSourceRepository;
       endpoints: EndpointRepository;
       macros: MacroRepository;
+      tokens: TokenService;
     },
     log: Logger,
     options: { maxLimit: number },
@@ -43,6 +48,7 @@ export class Gateway {
     this.#datasources = deps.datasources;
     this.#endpoints = deps.endpoints;
     this.#macros = deps.macros;
+    this.#tokens = deps.tokens;
     this.#log = log;
     this.#maxLimit = options.maxLimit;
   }
@@ -96,7 +102,7 @@ export class Gateway {
         } catch (err) {
           return { module: spec.module_name, build: () => { throw err; } };
         }
-        const def = { module: spec.module_name, prefix: spec.path_prefix, access: spec.access_type };
+        const def = { module: spec.module_name, moduleId: spec.module_id, prefix: spec.path_prefix, access: spec.access_type };
         return {
           module: spec.module_name,
           build: () => {
@@ -107,7 +113,8 @@ export class Gateway {
       }),
     );
     const managed = endpointModules(await this.#endpoints.publishedEndpoints(), await this.#macros.allPublishedMacros());
-    const snapshot = assembleSnapshot(version, [...modules, ...managed], this.#log);
+    const guards = { access: await loadAccessSnapshot(this.#catalog, this.#tokens), firewall: await loadFirewall(this.#catalog) };
+    const snapshot = assembleSnapshot(version, [...modules, ...managed], this.#log, guards);
     this.#log.info({ version, routes: snapshot.routes.length, broken: snapshot.broken.length }, 'gateway snapshot live');
     return snapshot;
   }

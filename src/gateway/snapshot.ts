@@ -7,12 +7,15 @@ import FindMyWay from 'find-my-way';
 import type { Logger } from 'pino';
 import type { EngineRoute } from '../engines/engine.ts';
 import type { ParameterDefinition } from '../engines/params.ts';
+import type { AccessSnapshot } from './client-auth.ts';
+import type { Firewall } from './firewall.ts';
 import type { TableApiModel } from '../engines/table/model.ts';
 import { prepareTableEntity } from '../engines/table/index.ts';
 import { prepareCustomOperation } from '../engines/table/custom-sql.ts';
 import { dialectFor } from '../datasources/dialects.ts';
 import type { DataSourceType } from '../datasources/dialect.ts';
 import { fullPath, routeKey } from './paths.ts';
+import { AppError } from '../errors.ts';
 
 export type Access = 'public' | 'private';
 
@@ -21,6 +24,7 @@ export interface GatewayRoute {
   /** Full path in find-my-way syntax. */
   path: string;
   module: string;
+  moduleId: string;
   /** Data source id to run on. */
   datasourceId: string;
   access: Access;
@@ -49,6 +53,9 @@ export interface ModuleSnapshot {
 
 export interface Snapshot {
   version: number;
+  /** Who may call what (clients, grants); built with the routes. */
+  access: AccessSnapshot;
+  firewall: Firewall;
   routes: GatewayRoute[];
   modules: ModuleSnapshot[];
   /** Modules whose definition could not be prepared, with the reason (served by nobody). */
@@ -63,6 +70,8 @@ export interface DataSourceRef {
 
 export interface ModuleDefinition {
   module: string;
+  /** Catalog id of the module (grants may name it); empty while a spec is only being checked. */
+  moduleId: string;
   prefix: string;
   access: Access;
   model: TableApiModel;
@@ -93,6 +102,7 @@ export function moduleRoutes(
       method: r.method,
       path,
       module: def.module,
+      moduleId: def.moduleId,
       datasourceId: ds(r.datasource).id,
       access: def.access,
       kind,
@@ -108,10 +118,19 @@ export function moduleRoutes(
   return routes;
 }
 
+/** Before the first build: no routes, nobody authorised, no rules. */
+export const NO_ACCESS: AccessSnapshot = {
+  authorize: async () => {
+    throw new AppError(401, 'unauthorized', 'Not authenticated');
+  },
+};
+export const OPEN_FIREWALL: Firewall = { check: () => 'allow' };
+
 export function assembleSnapshot(
   version: number,
   modules: { module: string; build: () => ModuleSnapshot }[],
   log?: Pick<Logger, 'error'>,
+  guards: { access: AccessSnapshot; firewall: Firewall } = { access: NO_ACCESS, firewall: OPEN_FIREWALL },
 ): Snapshot {
   const router = FindMyWay({ ignoreTrailingSlash: true, caseSensitive: true, maxParamLength: 500 });
   const routes: GatewayRoute[] = [];
@@ -131,6 +150,7 @@ export function assembleSnapshot(
   }
   return {
     version,
+    ...guards,
     routes,
     modules: served,
     broken,

@@ -41,7 +41,7 @@ export async function installSpec(
   const model = buildTableModel(doc, { datasources });
   let routes;
   try {
-    routes = moduleRoutes({ module: req.module, prefix, access, model }, datasources, { maxLimit: deps.maxLimit });
+    routes = moduleRoutes({ module: req.module, moduleId: '', prefix, access, model }, datasources, { maxLimit: deps.maxLimit });
   } catch (err) {
     throw badRequest(`The document cannot be served: ${err instanceof Error ? err.message : String(err)}`);
   }
