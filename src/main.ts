@@ -4,6 +4,7 @@ import type { Config } from './config.ts';
 import { configOrExit } from './cli/context.ts';
 import { importCommand } from './cli/import.ts';
 import { introspectCommand } from './cli/introspect.ts';
+import { isWorker, runPrimary } from './cli/workers.ts';
 import { createLogger } from './logger.ts';
 import { createServices } from './services.ts';
 import { buildApp } from './server.ts';
@@ -15,14 +16,15 @@ import path from 'node:path';
 const VERSION = '0.1.0';
 
 /** Starts serving; resolves once listening. Stops gracefully on SIGINT/SIGTERM. */
-export async function serve(config: Config): Promise<void> {
+export async function serve(config: Config, options: { quiet?: boolean } = {}): Promise<void> {
   const log = createLogger(config);
   const services = await createServices(config, log);
-  if (config.demo) await ensureDemo(services);
+  if (config.demo && !options.quiet) await ensureDemo(services);
   const app = await buildApp(services);
   const address = await app.listen({ port: config.port, host: config.host });
 
-  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const out = (line: string) => void (options.quiet ? undefined : process.stdout.write(`${line}\n`));
+  if (options.quiet) process.stdout.write(`worker ${process.pid} listening on ${address}\n`);
   out(`Portico ${VERSION} listening on ${address.replace('127.0.0.1', 'localhost').replace('[::1]', 'localhost')}`);
   out(`Catalog: ${services.catalog.kind} (${services.catalog.location})`);
   if (config.demo && (await services.modules.byName(DEMO_MODULE))) {
@@ -60,6 +62,12 @@ export async function serve(config: Config): Promise<void> {
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
+function parseWorkers(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1 || n > 64) throw new InvalidArgumentError('must be a number from 1 to 64');
+  return n;
+}
+
 function parsePort(value: string): number {
   const n = Number(value);
   if (!/^\d+$/.test(value) || n > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535');
@@ -73,11 +81,14 @@ export function program(): Command {
     .description('serve the gateway, the admin API and the UI')
     .addOption(new Option('-p, --port <port>', 'port to listen on (env PORT)').argParser(parsePort))
     .addOption(new Option('-H, --host <host>', 'address to listen on (env HOST)'))
-    .action(async (opts: { port?: number; host?: string }) => {
+    .addOption(new Option('-w, --workers <n>', 'processes sharing the port').argParser(parseWorkers).default(1))
+    .action(async (opts: { port?: number; host?: string; workers: number }) => {
       const overrides: Partial<Config> = {};
       if (opts.port !== undefined) overrides.port = opts.port;
       if (opts.host !== undefined) overrides.host = opts.host;
-      await serve(configOrExit(overrides));
+      const config = configOrExit(overrides);
+      if (opts.workers > 1 && !isWorker()) await runPrimary(config, opts.workers);
+      else await serve(config, { quiet: isWorker() });
     });
   cli
     .command('import <file>')

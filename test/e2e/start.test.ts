@@ -2,57 +2,11 @@
  * The README's promise: `npm start` with nothing configured serves a ready instance, tells where the admin
  * password is, serves the Chinook demo, and a second start reuses the catalog and the secrets.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/catalog.ts';
-
-const ROOT = path.resolve(import.meta.dirname, '../..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-interface Running {
-  child: ChildProcess;
-  output: () => string;
-  base: string;
-}
-
-async function start(dataDir: string): Promise<Running> {
-  const port = await freePort();
-  let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve'], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-  const deadline = Date.now() + 30_000;
-  while (!output.includes('listening on')) {
-    if (child.exitCode !== null) throw new Error(`portico exited early:\n${output}`);
-    if (Date.now() > deadline) throw new Error(`portico did not start:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return { child, output: () => output, base: `http://127.0.0.1:${port}` };
-}
-
-async function stop(r: Running): Promise<number | null> {
-  if (r.child.exitCode !== null) return r.child.exitCode;
-  const exited = new Promise<number | null>((resolve) => r.child.once('exit', (code) => resolve(code)));
-  r.child.kill('SIGTERM');
-  return exited;
-}
+import { startPortico as start, stopPortico as stop, type Running } from '../helpers/process.ts';
 
 async function signIn(base: string, password: string): Promise<Response> {
   return fetch(`${base}/api/v1/login/access-token`, {
