@@ -3,12 +3,12 @@
  * group is active; switching it off takes them away at the next gateway snapshot.
  */
 import crypto from 'node:crypto';
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Catalog } from './catalog.ts';
 import { flag, now } from './catalog.ts';
-import type { CatalogDatabase, GroupTable } from './schema.ts';
-import { containsText, paging, uniquely, type Page, type PageQuery } from './versions.ts';
-import { assertExist, replaceGrants } from './clients.ts';
+import type { GroupTable } from './schema.ts';
+import { uniquely, type Page } from './versions.ts';
+import { deleteById, listByName, replaceGrants, replaceMemberships, type NamedListQuery } from './grants.ts';
 import { badRequest, notFound } from '../errors.ts';
 
 type GroupRow = Selectable<GroupTable>;
@@ -38,10 +38,7 @@ export interface GroupInput {
   client_ids?: string[];
 }
 
-export interface GroupListQuery extends PageQuery {
-  name__ilike?: string;
-  is_active?: boolean;
-}
+export type GroupListQuery = NamedListQuery;
 
 const toPublic = (r: GroupRow): GroupPublic => ({
   id: r.id,
@@ -59,14 +56,8 @@ export class GroupRepository {
     this.#catalog = catalog;
   }
 
-  async list(q: GroupListQuery = {}): Promise<Page<GroupPublic>> {
-    const { limit, offset } = paging(q);
-    let query = this.#catalog.db.selectFrom('groups');
-    if (q.is_active !== undefined) query = query.where('is_active', '=', flag(q.is_active));
-    if (q.name__ilike) query = query.where(containsText('groups.name', q.name__ilike));
-    const total = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await query.selectAll().orderBy('name').limit(limit).offset(offset).execute();
-    return { data: rows.map(toPublic), total: Number(total.n) };
+  list(q: GroupListQuery = {}): Promise<Page<GroupPublic>> {
+    return listByName(this.#catalog, 'groups', q, toPublic);
   }
 
   async get(id: string): Promise<GroupDetail> {
@@ -105,7 +96,7 @@ export class GroupRepository {
         `A group named "${input.name}" already exists`,
       );
       await replaceGrants(trx, 'group_grants', id, input.api_assignment_ids, input.module_ids);
-      await setMembers(trx, id, input.client_ids);
+      await replaceMemberships(trx, 'group_id', id, input.client_ids && [...new Set(input.client_ids)]);
       changed('group', id);
     });
     return this.get(id);
@@ -132,7 +123,7 @@ export class GroupRepository {
         `A group named "${patch.name ?? ''}" already exists`,
       );
       await replaceGrants(trx, 'group_grants', id, patch.api_assignment_ids, patch.module_ids);
-      await setMembers(trx, id, patch.client_ids);
+      await replaceMemberships(trx, 'group_id', id, patch.client_ids && [...new Set(patch.client_ids)]);
       changed('group', id);
     });
     return this.get(id);
@@ -141,8 +132,7 @@ export class GroupRepository {
   /** Deletes the group with its grants and memberships (the clients stay). */
   async delete(id: string): Promise<void> {
     await this.#catalog.write(async (trx, changed) => {
-      const gone = await trx.deleteFrom('groups').where('id', '=', id).executeTakeFirst();
-      if (Number(gone.numDeletedRows) === 0) throw notFound(`Group ${id} not found`);
+      await deleteById(trx, 'groups', id, 'Group');
       changed('group', id);
     });
   }
@@ -150,14 +140,4 @@ export class GroupRepository {
 
 function checkName(name: string | undefined): void {
   if (name !== undefined && name.trim() === '') throw badRequest('name: must not be blank');
-}
-
-async function setMembers(trx: Transaction<CatalogDatabase>, groupId: string, clientIds: string[] | undefined): Promise<void> {
-  if (clientIds === undefined) return;
-  const ids = [...new Set(clientIds)];
-  await assertExist(trx, 'clients', ids, 'client_ids');
-  await trx.deleteFrom('client_groups').where('group_id', '=', groupId).execute();
-  if (ids.length) {
-    await trx.insertInto('client_groups').values(ids.map((client_id) => ({ client_id, group_id: groupId }))).execute();
-  }
 }

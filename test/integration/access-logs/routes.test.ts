@@ -1,18 +1,17 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
-import { registerErrorHandling } from '../../../src/http/errors.ts';
+import type { FastifyInstance } from 'fastify';
 import { AccessLogRepository } from '../../../src/catalog/access-logs.ts';
 import { accessLogRoutes } from '../../../src/admin/access-logs.ts';
 import { overviewRoutes } from '../../../src/admin/overview.ts';
-import type { RoutePermission } from '../../../src/auth/permissions.ts';
+import { bareAdminApp, type DeclaredRoute } from '../../helpers/admin-routes.ts';
 import { backends, knownDataset, openTestCatalog, type OpenedCatalog } from './setup.ts';
 
 describe.each(backends)('access-log and overview routes on %s', (backend) => {
   let opened: OpenedCatalog;
   let app: FastifyInstance;
   let data: ReturnType<typeof knownDataset>;
-  const declared: { method: string; url: string; permission: RoutePermission | undefined }[] = [];
+  const declared: DeclaredRoute[] = [];
   const commitLimits: number[] = [];
 
   beforeAll(async () => {
@@ -20,26 +19,16 @@ describe.each(backends)('access-log and overview routes on %s', (backend) => {
     const accessLogs = new AccessLogRepository(opened.catalog);
     data = knownDataset();
     await accessLogs.insertBatch(data.rows);
-    app = Fastify();
-    registerErrorHandling(app);
-    await app.register(
-      async (api) => {
-        api.addHook('onRoute', (route) => {
-          const permission = (route.config as { permission?: RoutePermission } | undefined)?.permission;
-          for (const method of [route.method].flat()) if (method !== 'HEAD') declared.push({ method, url: route.url, permission });
-        });
-        accessLogRoutes(api, { accessLogs });
-        overviewRoutes(api, {
-          accessLogs,
-          recentCommits: async (limit) => {
-            commitLimits.push(limit);
-            return [{ id: 'commit-1' }];
-          },
-        });
-      },
-      { prefix: '/api/v1' },
-    );
-    await app.ready();
+    app = await bareAdminApp(declared, (api) => {
+      accessLogRoutes(api, { accessLogs });
+      overviewRoutes(api, {
+        accessLogs,
+        recentCommits: async (limit) => {
+          commitLimits.push(limit);
+          return [{ id: 'commit-1' }];
+        },
+      });
+    });
   });
   afterAll(async () => {
     await app.close();

@@ -1,36 +1,12 @@
 /** Shared by the access-log tests: a catalog per backend and a known set of records. */
 import crypto from 'node:crypto';
-import { openCatalog, type Catalog } from '../../../src/catalog/catalog.ts';
 import type { AccessLogInsert } from '../../../src/catalog/access-logs.ts';
-import { freshPostgresDatabase, tempDir } from '../../helpers/catalog.ts';
+import { openTestCatalog as openSharedCatalog, type Backend, type OpenedCatalog } from '../../helpers/catalog.ts';
 
-export const backends = ['sqlite', 'postgres'] as const;
-export type Backend = (typeof backends)[number];
+export { backends, type Backend, type OpenedCatalog } from '../../helpers/catalog.ts';
 
-export interface OpenedCatalog {
-  catalog: Catalog;
-  options: { databaseUrl: string | null; dataDir: string };
-  close(): Promise<void>;
-}
-
-export async function openTestCatalog(backend: Backend): Promise<OpenedCatalog> {
-  const options: { databaseUrl: string | null; dataDir: string } = { databaseUrl: null, dataDir: tempDir() };
-  let drop: (() => Promise<void>) | undefined;
-  if (backend === 'postgres') {
-    const db = await freshPostgresDatabase();
-    options.databaseUrl = db.url;
-    drop = db.drop;
-  }
-  const catalog = await openCatalog(options);
-  return {
-    catalog,
-    options,
-    async close() {
-      await catalog.close().catch(() => undefined);
-      await drop?.();
-    },
-  };
-}
+/** A throw-away catalog on `backend`; closing it does not fail when the catalog is closed already. */
+export const openTestCatalog = (backend: Backend): Promise<OpenedCatalog> => openSharedCatalog(backend, { ignoreCloseErrors: true });
 
 export const silentLog = () => {
   const lines: { level: 'warn' | 'error' | 'info'; obj: object; msg?: string }[] = [];

@@ -1,17 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import crypto from 'node:crypto';
-import { openCatalog, type Catalog } from '../../../src/catalog/catalog.ts';
+import type { Catalog } from '../../../src/catalog/catalog.ts';
 import { DataSourceRepository } from '../../../src/catalog/datasources.ts';
 import { ModuleRepository } from '../../../src/catalog/modules.ts';
 import { EndpointRepository, type EndpointInput } from '../../../src/catalog/endpoints.ts';
 import { createCipher } from '../../../src/auth/encryption.ts';
-import { freshPostgresDatabase, tempDir } from '../../helpers/catalog.ts';
+import { backends, useCatalog } from '../../helpers/catalog.ts';
 
-const backends = ['sqlite', 'postgres'] as const;
 
 describe.each(backends)('modules and endpoints in a %s catalog', (backend) => {
   let catalog: Catalog;
-  let dropPg: (() => Promise<void>) | undefined;
+  const openedCatalog = useCatalog(backend);
   let modules: ModuleRepository;
   let endpoints: EndpointRepository;
   let datasources: DataSourceRepository;
@@ -21,22 +20,11 @@ describe.each(backends)('modules and endpoints in a %s catalog', (backend) => {
   const unique = (base: string) => `${base}${++n}`;
 
   beforeAll(async () => {
-    const options = { databaseUrl: null as string | null, dataDir: tempDir() };
-    if (backend === 'postgres') {
-      const db = await freshPostgresDatabase();
-      options.databaseUrl = db.url;
-      dropPg = db.drop;
-    }
-    catalog = await openCatalog(options);
+    catalog = openedCatalog();
     modules = new ModuleRepository(catalog);
     endpoints = new EndpointRepository(catalog);
     datasources = new DataSourceRepository(catalog, createCipher('k'.repeat(40)));
     dsId = (await datasources.create({ name: 'chinook', product_type: 'sqlite', database: ':memory:' })).id;
-  });
-
-  afterAll(async () => {
-    await catalog.close();
-    await dropPg?.();
   });
 
   const endpoint = (moduleId: string, over: Partial<EndpointInput> = {}): EndpointInput => ({

@@ -1,21 +1,20 @@
 import crypto from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCatalog, type Catalog } from '../../../src/catalog/catalog.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../src/catalog/catalog.ts';
 import { DataSourceRepository } from '../../../src/catalog/datasources.ts';
 import { ModuleRepository } from '../../../src/catalog/modules.ts';
 import { EndpointRepository } from '../../../src/catalog/endpoints.ts';
 import { MacroRepository, type MacroUsePredicate } from '../../../src/catalog/macros.ts';
 import { createCipher } from '../../../src/auth/encryption.ts';
-import { freshPostgresDatabase, tempDir } from '../../helpers/catalog.ts';
+import { backends, useCatalog } from '../../helpers/catalog.ts';
 
-const backends = ['sqlite', 'postgres'] as const;
 
 /** Stands in for the template engine's parser: a call `name(`. */
 const calls: MacroUsePredicate = (name, content) => new RegExp(`\\b${name}\\s*\\(`).test(content);
 
 describe.each(backends)('macros in a %s catalog', (backend) => {
   let catalog: Catalog;
-  let dropPg: (() => Promise<void>) | undefined;
+  const openedCatalog = useCatalog(backend);
   let modules: ModuleRepository;
   let endpoints: EndpointRepository;
   let macros: MacroRepository;
@@ -24,23 +23,12 @@ describe.each(backends)('macros in a %s catalog', (backend) => {
   const unique = (base: string) => `${base}${++n}`;
 
   beforeAll(async () => {
-    const options = { databaseUrl: null as string | null, dataDir: tempDir() };
-    if (backend === 'postgres') {
-      const db = await freshPostgresDatabase();
-      options.databaseUrl = db.url;
-      dropPg = db.drop;
-    }
-    catalog = await openCatalog(options);
+    catalog = openedCatalog();
     modules = new ModuleRepository(catalog);
     endpoints = new EndpointRepository(catalog);
     macros = new MacroRepository(catalog);
     const datasources = new DataSourceRepository(catalog, createCipher('k'.repeat(40)));
     dsId = (await datasources.create({ name: 'db', product_type: 'sqlite', database: ':memory:' })).id;
-  });
-
-  afterAll(async () => {
-    await catalog.close();
-    await dropPg?.();
   });
 
   const bumps = async (fn: () => Promise<unknown>): Promise<number> => {

@@ -1,10 +1,10 @@
 /** A throw-away catalog (SQLite or PostgreSQL) with the repositories the client tests use. */
-import { openCatalog, type Catalog } from '../../../src/catalog/catalog.ts';
+import type { Catalog } from '../../../src/catalog/catalog.ts';
 import { ModuleRepository } from '../../../src/catalog/modules.ts';
 import { EndpointRepository } from '../../../src/catalog/endpoints.ts';
 import { ClientRepository } from '../../../src/catalog/clients.ts';
 import { GroupRepository } from '../../../src/catalog/groups.ts';
-import { freshPostgresDatabase, tempDir } from '../../helpers/catalog.ts';
+import { openTestCatalog, type Backend } from '../../helpers/catalog.ts';
 
 export interface ClientFixture {
   catalog: Catalog;
@@ -19,15 +19,9 @@ export interface ClientFixture {
   close(): Promise<void>;
 }
 
-export async function clientFixture(backend: 'sqlite' | 'postgres'): Promise<ClientFixture> {
-  const options = { databaseUrl: null as string | null, dataDir: tempDir() };
-  let drop: (() => Promise<void>) | undefined;
-  if (backend === 'postgres') {
-    const db = await freshPostgresDatabase();
-    options.databaseUrl = db.url;
-    drop = db.drop;
-  }
-  const catalog = await openCatalog(options);
+export async function clientFixture(backend: Backend): Promise<ClientFixture> {
+  const opened = await openTestCatalog(backend);
+  const catalog = opened.catalog;
   const modules = new ModuleRepository(catalog);
   const endpoints = new EndpointRepository(catalog);
   let n = 0;
@@ -48,9 +42,6 @@ export async function clientFixture(backend: 'sqlite' | 'postgres'): Promise<Cli
       }
       return { moduleId: mod.id, endpointIds };
     },
-    async close() {
-      await catalog.close();
-      await drop?.();
-    },
+    close: opened.close,
   };
 }

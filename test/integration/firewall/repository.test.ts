@@ -1,32 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openCatalog, type Catalog } from '../../../src/catalog/catalog.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../src/catalog/catalog.ts';
 import { deleteClientFirewallRules, FirewallRepository, type FirewallRuleInput } from '../../../src/catalog/firewall.ts';
 import { loadFirewall } from '../../../src/gateway/firewall.ts';
-import { freshPostgresDatabase, tempDir } from '../../helpers/catalog.ts';
+import { backends, useCatalog } from '../../helpers/catalog.ts';
 
-const backends = ['sqlite', 'postgres'] as const;
 const CLIENT_A = '6f1c3f5e-0000-4000-8000-00000000000a';
 const CLIENT_B = '6f1c3f5e-0000-4000-8000-00000000000b';
 
 describe.each(backends)('firewall rules in a %s catalog', (backend) => {
   let catalog: Catalog;
-  let dropPg: (() => Promise<void>) | undefined;
+  const openedCatalog = useCatalog(backend);
   let rules: FirewallRepository;
 
   beforeAll(async () => {
-    const options = { databaseUrl: null as string | null, dataDir: tempDir() };
-    if (backend === 'postgres') {
-      const db = await freshPostgresDatabase();
-      options.databaseUrl = db.url;
-      dropPg = db.drop;
-    }
-    catalog = await openCatalog(options);
+    catalog = openedCatalog();
     rules = new FirewallRepository(catalog);
-  });
-
-  afterAll(async () => {
-    await catalog.close();
-    await dropPg?.();
   });
 
   const clear = async () => {

@@ -3,12 +3,11 @@
  * statuses, declared permissions, and a refresh after every write.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { openCatalog, type Catalog } from '../../../src/catalog/catalog.ts';
 import { FirewallRepository } from '../../../src/catalog/firewall.ts';
 import { firewallRoutes } from '../../../src/admin/firewall.ts';
-import { registerErrorHandling } from '../../../src/http/errors.ts';
-import type { RoutePermission } from '../../../src/auth/permissions.ts';
+import { bareAdminApp, type DeclaredRoute } from '../../helpers/admin-routes.ts';
 import { tempDir } from '../../helpers/catalog.ts';
 
 describe('firewall admin routes', () => {
@@ -16,29 +15,19 @@ describe('firewall admin routes', () => {
   let app: FastifyInstance;
   let refreshes = 0;
   let failRefresh = false;
-  const declared: { method: string; url: string; permission: RoutePermission | undefined }[] = [];
+  const declared: DeclaredRoute[] = [];
 
   beforeAll(async () => {
     catalog = await openCatalog({ databaseUrl: null, dataDir: tempDir() });
-    app = Fastify();
-    registerErrorHandling(app);
-    await app.register(
-      async (api) => {
-        api.addHook('onRoute', (route) => {
-          const permission = (route.config as { permission?: RoutePermission } | undefined)?.permission;
-          for (const method of [route.method].flat()) if (method !== 'HEAD') declared.push({ method, url: route.url, permission });
-        });
-        firewallRoutes(api, {
-          firewall: new FirewallRepository(catalog),
-          refresh: async () => {
-            refreshes++;
-            if (failRefresh) throw new Error('refresh failed');
-          },
-        });
-      },
-      { prefix: '/api/v1' },
-    );
-    await app.ready();
+    app = await bareAdminApp(declared, (api) => {
+      firewallRoutes(api, {
+        firewall: new FirewallRepository(catalog),
+        refresh: async () => {
+          refreshes++;
+          if (failRefresh) throw new Error('refresh failed');
+        },
+      });
+    });
   });
 
   afterAll(async () => {

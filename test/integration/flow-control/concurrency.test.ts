@@ -1,44 +1,11 @@
 // Concurrency slots shared through Redis (the shared test server on 6379): a sorted set of slot ids scored by
 // expiry, so released slots go at once and a crashed holder's slots go when their TTL passes.
-import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFlowControl, SLOT_PREFIX, type FlowControl, type SlotResult } from '../../../src/gateway/flow-control.ts';
+import { describe, expect, it } from 'vitest';
+import { createFlowControl, SLOT_PREFIX, type SlotResult } from '../../../src/gateway/flow-control.ts';
+import { a, b, key, log, redisA, redisB, useFlowControlPair } from './setup.ts';
 
-const REDIS_URL = process.env.PORTICO_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const log = { warn: () => {} };
-
-function client(): Redis {
-  return new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: true });
-}
-
-let redisA: Redis;
-let redisB: Redis;
-let a: FlowControl;
-let b: FlowControl;
-const keys: string[] = [];
-
-function key(): string {
-  const k = `test:${randomUUID()}`;
-  keys.push(k);
-  return k;
-}
-
-beforeAll(async () => {
-  redisA = client();
-  redisB = client();
-  await Promise.all([redisA.connect(), redisB.connect()]);
-  a = createFlowControl({ redis: redisA, log, slotTtlSeconds: 30 });
-  b = createFlowControl({ redis: redisB, log, slotTtlSeconds: 30 });
-});
-
-afterAll(async () => {
-  if (keys.length > 0) await redisA.del(...keys.map((k) => SLOT_PREFIX + k));
-  await Promise.all([a.close(), b.close()]);
-  redisA.disconnect();
-  redisB.disconnect();
-});
+useFlowControlPair(SLOT_PREFIX);
 
 function granted(results: SlotResult[]): Extract<SlotResult, { ok: true }>[] {
   return results.filter((r): r is Extract<SlotResult, { ok: true }> => r.ok);
