@@ -10,14 +10,14 @@ import { AppError, badRequest } from '../errors.ts';
 
 const ProductType = Type.Union(DATA_SOURCE_TYPES.map((t) => Type.Literal(t)));
 const Name = Type.String({ minLength: 1, maxLength: 255 });
-const Host = Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()]);
-const Port = Type.Union([Type.Integer({ minimum: 1, maximum: 65535 }), Type.Null()]);
+const Host = Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 255 })]);
+const Port = Type.Union([Type.Null(), Type.Integer({ minimum: 1, maximum: 65535 })]);
 const Database = Type.String({ minLength: 1, maxLength: 1024 });
-const Username = Type.Union([Type.String({ minLength: 1, maxLength: 255 }), Type.Null()]);
-const Password = Type.Union([Type.String({ maxLength: 1024 }), Type.Null()]);
+const Username = Type.Union([Type.Null(), Type.String({ minLength: 1, maxLength: 255 })]);
+const Password = Type.Union([Type.Null(), Type.String({ maxLength: 1024 })]);
 const SslMode = Type.Union(SSL_MODES.map((m) => Type.Literal(m)));
 const Options = Type.Record(Type.String(), Type.Unknown());
-const Description = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
+const Description = Type.Union([Type.Null(), Type.String({ maxLength: 2000 })]);
 
 const connectionFields = {
   product_type: ProductType,

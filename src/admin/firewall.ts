@@ -15,8 +15,8 @@ export interface FirewallRouteDeps {
 const Action = Type.Union([Type.Literal('allow'), Type.Literal('deny')]);
 // The repository validates and normalises the block itself (400 naming `cidr`); the schema only bounds it.
 const Cidr = Type.String({ minLength: 1, maxLength: 100 });
-const ClientId = Type.Union([Type.String({ format: 'uuid' }), Type.Null()]);
-const Description = Type.Union([Type.String({ maxLength: 2000 }), Type.Null()]);
+const ClientId = Type.Union([Type.Null(), Type.String({ format: 'uuid' })]);
+const Description = Type.Union([Type.Null(), Type.String({ maxLength: 2000 })]);
 const SortOrder = Type.Integer({ minimum: -2_147_483_647, maximum: 2_147_483_647 });
 
 const Create = Type.Object({

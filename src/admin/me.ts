@@ -10,8 +10,8 @@ import { INITIAL_PASSWORD_FILE } from '../catalog/seed.ts';
 
 const ProfilePatch = Type.Object(
   {
-    email: Type.Optional(Type.Union([Type.String({ format: 'email', maxLength: 255 }), Type.Null()])),
-    full_name: Type.Optional(Type.Union([Type.String({ maxLength: 255 }), Type.Null()])),
+    email: Type.Optional(Type.Union([Type.Null(), Type.String({ format: 'email', maxLength: 255 })])),
+    full_name: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 255 })])),
   },
   { additionalProperties: false },
 );

@@ -8,7 +8,8 @@ export const Page = {
   page: Type.Optional(Type.Integer({ minimum: 1, default: 1 })),
   page_size: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })),
 };
-export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+/** Null first: with ajv's type coercion a `null` would otherwise be coerced into the other type (`""`, 0). */
+export const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
 export const Commit = Type.Object({ commit_message: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))) });
 export const Publish = Type.Object({ id: Id, version_id: Type.Optional(Id) });
 

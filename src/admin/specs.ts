@@ -8,7 +8,7 @@ const Import = Type.Object({
   module: Type.String({ minLength: 1, maxLength: 64 }),
   prefix: Type.Optional(Type.String({ maxLength: 255 })),
   content: Type.String({ minLength: 1 }),
-  filename: Type.Optional(Type.Union([Type.String({ maxLength: 1024 }), Type.Null()])),
+  filename: Type.Optional(Type.Union([Type.Null(), Type.String({ maxLength: 1024 })])),
   access: Type.Optional(Type.Union([Type.Literal('public'), Type.Literal('private')])),
 });
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

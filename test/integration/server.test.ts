@@ -100,3 +100,29 @@ describe('readiness without Redis', () => {
     }
   });
 });
+
+describe('nullable admin fields', () => {
+  it('stores null as null, not as an empty string', async () => {
+    const t = await startTestApp();
+    try {
+      const token = await t.login();
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/modules/create',
+        headers: bearer(token),
+        payload: { name: 'nulls', description: null },
+      });
+      expect(res.statusCode).toBe(201);
+      expect(res.json().description).toBeNull();
+      const ds = await t.app.inject({
+        method: 'POST',
+        url: '/api/v1/datasources/create',
+        headers: bearer(token),
+        payload: { name: 'mem', product_type: 'sqlite', database: ':memory:', username: null, description: null },
+      });
+      expect(ds.json()).toMatchObject({ username: null, description: null });
+    } finally {
+      await t.close();
+    }
+  });
+});
