@@ -4,6 +4,7 @@
  * and concurrency limits, the IP firewall behind a trusted proxy, and the access records of every outcome.
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, bearer, type TestApp } from '../../helpers/app.ts';
@@ -49,6 +50,7 @@ describe('gateway security', () => {
     for (const [name, content, extra] of [
       ['slow', 'SELECT pg_sleep(0.4) AS slept', {}],
       ['limited', "SELECT 'ok' AS answer", { rate_limit_per_minute: 10 }],
+      ['failing', 'SELECT pg_sleep(0.2), 1 / (SELECT count(*) - count(*) FROM genre) AS boom', {}],
     ] as const) {
       const created = await api('POST', '/api-assignments/create', { module_id: mod.body.id, datasource_id: ds.body.id, name, path: `/${name}`, http_method: 'GET', content, ...extra });
       endpoints[name] = created.body.id;
@@ -118,6 +120,29 @@ describe('gateway security', () => {
     const busy = results.filter((r) => r.statusCode === 503);
     expect(busy).toHaveLength(4);
     expect(busy[0]!.headers['retry-after']).toBeDefined();
+    const again = await Promise.all(Array.from({ length: 2 }, () => call('/ops/slow', tok)));
+    expect(again.map((r) => r.statusCode)).toEqual([200, 200]);
+  });
+
+  it('frees the slot after failed calls and after callers that hung up mid-call', async () => {
+    const c = await client({ api_assignment_ids: [endpoints.slow, endpoints.failing], max_concurrent: 2 });
+    const tok = await token(c);
+    const failed = await Promise.all(Array.from({ length: 2 }, () => call('/ops/failing', tok)));
+    expect(failed.map((r) => r.statusCode)).toEqual([400, 400]);
+
+    const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const hangUp = () =>
+      new Promise<void>((resolve) => {
+        const req = http.get(`${address}/ops/slow`, { headers: bearer(tok) });
+        req.on('error', () => resolve());
+        setTimeout(() => {
+          req.destroy();
+          resolve();
+        }, 100);
+      });
+    await Promise.all([hangUp(), hangUp()]);
+    // The engine finishes its statement after the caller has gone, then gives the slot back.
+    await new Promise((r) => setTimeout(r, 600));
     const again = await Promise.all(Array.from({ length: 2 }, () => call('/ops/slow', tok)));
     expect(again.map((r) => r.statusCode)).toEqual([200, 200]);
   });
