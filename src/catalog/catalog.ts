@@ -6,6 +6,27 @@ import { CatalogNotifier, type CatalogChange } from './notifier.ts';
 
 export type Changed = (entity: string, id: string | null) => void;
 
+/** The tables of the objects a role may hold per-object permissions on, by the entity names writes report. */
+const OBJECT_TABLES = {
+  datasource: 'datasources',
+  module: 'modules',
+  endpoint: 'api_assignments',
+  macro: 'macro_defs',
+  group: 'groups',
+  client: 'clients',
+} as const;
+
+/**
+ * Per-object permissions live as long as their object: when a write reports an object that no longer exists,
+ * every role permission naming it goes in the same transaction (whichever path deleted it, cascades included).
+ */
+async function forgetPermissionsOfDeleted(trx: Transaction<CatalogDatabase>, entity: string, id: string | null): Promise<void> {
+  const table = OBJECT_TABLES[entity as keyof typeof OBJECT_TABLES];
+  if (!table || !id) return;
+  const exists = await trx.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst();
+  if (!exists) await trx.deleteFrom('role_permissions').where('resource_id', '=', id).execute();
+}
+
 export class Catalog {
   readonly db: Kysely<CatalogDatabase>;
   readonly kind: CatalogKind;
@@ -30,7 +51,10 @@ export class Catalog {
     const result = await this.db.transaction().execute(async (trx) => {
       const pending: [string, string | null][] = [];
       const value = await fn(trx, (entity, id) => pending.push([entity, id]));
-      for (const [entity, id] of pending) announced.push(await this.notifier.record(trx, entity, id));
+      for (const [entity, id] of pending) {
+        await forgetPermissionsOfDeleted(trx, entity, id);
+        announced.push(await this.notifier.record(trx, entity, id));
+      }
       return value;
     });
     for (const change of announced) {
