@@ -51,6 +51,7 @@ describe('gateway security', () => {
       ['slow', 'SELECT pg_sleep(0.4) AS slept', {}],
       ['limited', "SELECT 'ok' AS answer", { rate_limit_per_minute: 10 }],
       ['failing', 'SELECT pg_sleep(0.2), 1 / (SELECT count(*) - count(*) FROM genre) AS boom', {}],
+      ['crashing', 'SELECT pg_terminate_backend(pg_backend_pid())', {}],
     ] as const) {
       const created = await api('POST', '/api-assignments/create', { module_id: mod.body.id, datasource_id: ds.body.id, name, path: `/${name}`, http_method: 'GET', content, ...extra });
       endpoints[name] = created.body.id;
@@ -124,11 +125,13 @@ describe('gateway security', () => {
     expect(again.map((r) => r.statusCode)).toEqual([200, 200]);
   });
 
-  it('frees the slot after failed calls and after callers that hung up mid-call', async () => {
-    const c = await client({ api_assignment_ids: [endpoints.slow, endpoints.failing], max_concurrent: 2 });
+  it('frees the slot after calls that failed with 4xx and 5xx and after callers that hung up mid-call', async () => {
+    const c = await client({ api_assignment_ids: [endpoints.slow, endpoints.failing, endpoints.crashing], max_concurrent: 2 });
     const tok = await token(c);
     const failed = await Promise.all(Array.from({ length: 2 }, () => call('/ops/failing', tok)));
     expect(failed.map((r) => r.statusCode)).toEqual([400, 400]);
+    const crashed = await Promise.all(Array.from({ length: 2 }, () => call('/ops/crashing', tok)));
+    for (const r of crashed) expect(r.statusCode).toBeGreaterThanOrEqual(500);
 
     const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
     const hangUp = () =>
