@@ -129,7 +129,8 @@ export class AccessRecorder {
   readonly #maxBatch: number;
   readonly #maxQueue: number;
   readonly #maxAttempts: number;
-  readonly #queue = new Fifo<AccessLogInsert>();
+  // Records wait as they came; their rows are built when a batch is written, off the request path.
+  readonly #queue = new Fifo<AccessRecord>();
   #retry: Batch | null = null;
   #inFlight = 0;
   #draining: Promise<void> | null = null;
@@ -179,12 +180,11 @@ export class AccessRecorder {
         this.#drop(1, 'recorder closed');
         return;
       }
-      const row = toRow(r, this.#logBody ? this.#maxBodyBytes : null);
       if (this.#queue.size >= this.#maxQueue) {
         this.#queue.shift();
         this.#drop(1, 'queue full: the catalog is not keeping up');
       }
-      this.#queue.push(row);
+      this.#queue.push(r);
       if (this.#queue.size >= this.#maxBatch) this.#soonKick();
     } catch {
       // Recording must never fail a request; a record that cannot even be converted is counted.
@@ -242,12 +242,25 @@ export class AccessRecorder {
    * Writes the batches present when it starts (so a flush ends even under steady traffic). Returns false
    * when a batch failed and waits for its retry.
    */
+  /** Rows of queued records; a record that cannot be converted is counted as dropped. */
+  #rows(records: AccessRecord[]): AccessLogInsert[] {
+    const rows: AccessLogInsert[] = [];
+    for (const r of records) {
+      try {
+        rows.push(toRow(r, this.#logBody ? this.#maxBodyBytes : null));
+      } catch {
+        this.#dropped++;
+      }
+    }
+    return rows;
+  }
+
   async #pass(force: boolean): Promise<boolean> {
     if (this.#retry && !force && Date.now() < this.#retry.notBefore) return false;
     let batches = Math.ceil(this.#queue.size / this.#maxBatch) + (this.#retry ? 1 : 0);
     while (batches-- > 0) {
       const batch: Batch | null =
-        this.#retry ?? (this.#queue.size > 0 ? { rows: this.#queue.take(this.#maxBatch), attempts: 0, notBefore: 0 } : null);
+        this.#retry ?? (this.#queue.size > 0 ? { rows: this.#rows(this.#queue.take(this.#maxBatch)), attempts: 0, notBefore: 0 } : null);
       if (!batch) break;
       this.#retry = null;
       this.#inFlight = batch.rows.length;
