@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Services } from '../services.ts';
 import { allows, type Principal, type RoutePermission } from '../auth/permissions.ts';
 import { forbidden, unauthorized } from '../errors.ts';
+import { issuedBeforeCutOff } from '../auth/tokens.ts';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -55,8 +56,9 @@ export function installGuard(app: FastifyInstance, services: Services, routes: A
     if (await services.revokedTokens.isRevoked(verified.jti)) throw unauthorized('Token has been revoked');
     const principal = await services.users.principal(verified.sub);
     if (!principal) throw unauthorized('User not found or inactive');
-    const validAfter = Math.floor(Date.parse(principal.user.tokens_valid_after) / 1000);
-    if (verified.issuedAt < validAfter) throw unauthorized('Token is no longer valid; sign in again');
+    if (issuedBeforeCutOff(verified, principal.user.tokens_valid_after)) {
+      throw unauthorized('Token is no longer valid; sign in again');
+    }
     request.principal = principal;
     request.tokenInfo = { jti: verified.jti, expiresAt: verified.expiresAt };
     if (permission === 'authenticated' || permission === undefined) return;

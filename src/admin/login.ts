@@ -4,6 +4,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.ts';
 import { verifyAgainstNothing, verifySecret } from '../auth/hashing.ts';
 import { AppError } from '../errors.ts';
+import { waitPastCutOff } from '../auth/tokens.ts';
 
 const Credentials = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 255 }),
@@ -33,6 +34,7 @@ export function loginRoutes(app: FastifyInstance, services: Services): void {
       const ok = user ? await verifySecret(user.password_hash, password) : await verifyAgainstNothing(password);
       if (!user || !ok) throw invalidCredentials();
       if (user.is_active !== 1) throw new AppError(403, 'inactive_user', 'This user is inactive');
+      await waitPastCutOff(user.tokens_valid_after);
       const issued = await services.tokens.issue(user.id, 'portico:admin', ttlSeconds);
       request.log.info({ user: user.username }, 'signed in');
       return { access_token: issued.token, token_type: 'bearer', expires_in: ttlSeconds };

@@ -67,3 +67,22 @@ export class TokenService {
     }
   }
 }
+
+/**
+ * Cut-off for "sign out every older session" (password change, secret rotation, deactivation), stored as an
+ * ISO time. JWTs carry `iat` in whole seconds, so the first accepted `iat` is the next whole second after the
+ * cut-off: a token issued earlier in the same second is refused.
+ */
+export function tokensValidFrom(validAfter: string): number {
+  return Math.ceil(Date.parse(validAfter) / 1000);
+}
+
+export function issuedBeforeCutOff(verified: VerifiedToken, validAfter: string): boolean {
+  return verified.issuedAt < tokensValidFrom(validAfter);
+}
+
+/** Right after a cut-off, waits (at most a second) so a new token carries a later second and is accepted. */
+export async function waitPastCutOff(validAfter: string): Promise<void> {
+  const wait = tokensValidFrom(validAfter) * 1000 - Date.now();
+  if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+}

@@ -6,7 +6,7 @@
  */
 import type { Catalog } from '../catalog/catalog.ts';
 import { readClientAccess } from '../catalog/clients.ts';
-import type { TokenService } from '../auth/tokens.ts';
+import { issuedBeforeCutOff, type TokenService } from '../auth/tokens.ts';
 import { AppError } from '../errors.ts';
 
 export interface AuthorizedClient {
@@ -25,14 +25,6 @@ export interface AccessSnapshot {
   authorize(token: string | null, route: { endpointId: string | null; moduleId: string | null }): Promise<AuthorizedClient>;
 }
 
-/**
- * The first `iat` (whole seconds, as JWTs carry it) accepted after a bump at `validAfter`: the next whole
- * second, so a token issued earlier in the same second as the bump is refused. The token route waits until
- * then before issuing (at most a second, only right after a bump).
- */
-export function tokensValidFrom(validAfter: string): number {
-  return Math.ceil(Date.parse(validAfter) / 1000);
-}
 
 const unauthorized = (message: string) => new AppError(401, 'unauthorized', message);
 
@@ -44,7 +36,7 @@ export async function loadAccessSnapshot(catalog: Catalog, tokens: TokenService)
       const verified = await tokens.verify(token, 'portico:gateway');
       const client = clients.get(verified.sub);
       if (!client || !client.isActive) throw unauthorized('Client not found or inactive');
-      if (verified.issuedAt < tokensValidFrom(client.tokensValidAfter)) {
+      if (issuedBeforeCutOff(verified, client.tokensValidAfter)) {
         throw unauthorized('Token is no longer valid; request a new one');
       }
       const granted =

@@ -10,10 +10,9 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import type { Catalog } from '../catalog/catalog.ts';
 import { ClientRepository } from '../catalog/clients.ts';
-import type { TokenService } from '../auth/tokens.ts';
+import { waitPastCutOff, type TokenService } from '../auth/tokens.ts';
 import { verifyAgainstNothing, verifySecret } from '../auth/hashing.ts';
 import { AppError } from '../errors.ts';
-import { tokensValidFrom } from './client-auth.ts';
 
 export interface TokenRouteDeps {
   catalog: Catalog;
@@ -46,8 +45,6 @@ function credentials(request: FastifyRequest): { grantType: unknown; clientId: u
   return { grantType: body.grant_type, clientId, clientSecret };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): Promise<void> {
   const clients = new ClientRepository(deps.catalog);
   await app.register(rateLimit, {
@@ -76,9 +73,7 @@ export async function tokenRoutes(app: FastifyInstance, deps: TokenRouteDeps): P
       // The same work whether or not the client exists or is active.
       const ok = client ? await verifySecret(client.secret_hash, clientSecret) : await verifyAgainstNothing(clientSecret);
       if (!client || !ok || client.is_active !== 1) throw invalidClient();
-      // Right after a secret rotation the token must carry a later second than the bump (see tokensValidFrom).
-      const wait = tokensValidFrom(client.tokens_valid_after) * 1000 - Date.now();
-      if (wait > 0) await sleep(wait);
+      await waitPastCutOff(client.tokens_valid_after);
       const issued = await deps.tokens.issue(client.id, 'portico:gateway', client.token_expire_seconds);
       request.log.info({ client: client.client_id }, 'gateway token issued');
       reply.header('cache-control', 'no-store');

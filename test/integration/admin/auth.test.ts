@@ -164,6 +164,27 @@ describe('own profile and password', () => {
   });
 });
 
+describe('sessions cut off in the same second', () => {
+  it('refuses a token issued in the same second as a password change, and signs in right after', async () => {
+    const t = await startTestApp();
+    try {
+      const token = await t.login();
+      const changed = await t.app.inject({
+        method: 'PATCH',
+        url: '/api/v1/users/me/password',
+        headers: bearer(token),
+        payload: { current_password: SUPERUSER.password, new_password: 'same-second-pass' },
+      });
+      expect(changed.statusCode).toBe(200);
+      expect((await t.app.inject({ url: '/api/v1/users/me', headers: bearer(token) })).statusCode).toBe(401);
+      const fresh = await t.login(SUPERUSER.username, 'same-second-pass');
+      expect((await t.app.inject({ url: '/api/v1/users/me', headers: bearer(fresh) })).statusCode).toBe(200);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('sign-in rate limit', () => {
   it('answers 429 once an address has used its sign-in attempts for the minute', async () => {
     const t = await startTestApp({ env: { LOGIN_RATE_LIMIT_PER_MINUTE: '3' } });
