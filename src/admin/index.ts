@@ -38,7 +38,8 @@ export async function adminApi(app: FastifyInstance, opts: { services: Services;
   moduleRoutes(app, services);
   endpointRoutes(app, services);
   macroRoutes(app, services);
-  const refresh = () => services.gateway.refresh();
+  // Clients, grants and firewall rules change who may call, not the routes: only those are reloaded.
+  const refresh = () => services.gateway.refresh('guards');
   clientRoutes(app, { clients: services.clients, groups: services.groups, refresh });
   groupRoutes(app, { clients: services.clients, groups: services.groups, refresh });
   firewallRoutes(app, { firewall: services.firewall, refresh });

@@ -15,7 +15,12 @@ import { loadAccessSnapshot } from './client-auth.ts';
 import { loadFirewall } from './firewall.ts';
 import type { TokenService } from '../auth/tokens.ts';
 
-const REBUILD_ON = new Set(['module', 'spec', 'datasource', 'endpoint', 'macro', 'client', 'group', 'firewall', '*']);
+/** Changes that alter routes: every route is prepared again. */
+const ROUTE_ENTITIES = new Set(['module', 'spec', 'datasource', 'endpoint', 'macro', '*']);
+/** Changes that alter only who may call (clients, grants, firewall): the routes are kept as they are. */
+const GUARD_ENTITIES = new Set(['client', 'group', 'firewall']);
+
+export type RefreshScope = 'all' | 'guards';
 
 export class Gateway {
   readonly #catalog: Catalog;
@@ -29,6 +34,7 @@ export class Gateway {
   #current: Snapshot = assembleSnapshot(0, []);
   #building: Promise<void> | null = null;
   #again = false;
+  #routesStale = false;
   #unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -60,7 +66,8 @@ export class Gateway {
   /** Builds the first snapshot and follows catalog changes from then on. */
   async start(): Promise<void> {
     this.#unsubscribe = this.#catalog.notifier.subscribe((change) => {
-      if (REBUILD_ON.has(change.entity)) void this.refresh();
+      if (ROUTE_ENTITIES.has(change.entity)) void this.refresh('all');
+      else if (GUARD_ENTITIES.has(change.entity)) void this.refresh('guards');
     });
     await this.refresh();
   }
@@ -69,8 +76,12 @@ export class Gateway {
     this.#unsubscribe?.();
   }
 
-  /** Rebuilds now (or right after the build in progress); resolves when the new snapshot is live. */
-  refresh(): Promise<void> {
+  /**
+   * Rebuilds now (or right after the build in progress); resolves when the new snapshot is live. `guards`
+   * reloads only clients, grants and firewall rules and keeps the prepared routes.
+   */
+  refresh(scope: RefreshScope = 'all'): Promise<void> {
+    if (scope === 'all') this.#routesStale = true;
     if (this.#building) {
       this.#again = true;
       return this.#building;
@@ -79,15 +90,22 @@ export class Gateway {
       try {
         do {
           this.#again = false;
-          this.#current = await this.#build();
+          const routes = this.#routesStale;
+          this.#routesStale = false;
+          this.#current = routes ? await this.#build() : { ...this.#current, ...(await this.#guards()), version: await this.#catalog.version() };
         } while (this.#again);
       } catch (err) {
+        this.#routesStale = true;
         this.#log.error({ err }, 'gateway snapshot rebuild failed; the previous one stays live');
       } finally {
         this.#building = null;
       }
     })();
     return this.#building;
+  }
+
+  async #guards() {
+    return { access: await loadAccessSnapshot(this.#catalog, this.#tokens), firewall: await loadFirewall(this.#catalog) };
   }
 
   async #build(): Promise<Snapshot> {
@@ -113,8 +131,7 @@ export class Gateway {
       }),
     );
     const managed = endpointModules(await this.#endpoints.publishedEndpoints(), await this.#macros.allPublishedMacros());
-    const guards = { access: await loadAccessSnapshot(this.#catalog, this.#tokens), firewall: await loadFirewall(this.#catalog) };
-    const snapshot = assembleSnapshot(version, [...modules, ...managed], this.#log, guards);
+    const snapshot = assembleSnapshot(version, [...modules, ...managed], this.#log, await this.#guards());
     this.#log.info({ version, routes: snapshot.routes.length, broken: snapshot.broken.length }, 'gateway snapshot live');
     return snapshot;
   }

@@ -77,6 +77,15 @@ describe('gateway security', () => {
     expect((await call('/music/album/1', admin)).statusCode).toBe(401);
   });
 
+  it('applies a client or firewall change without preparing the routes again', async () => {
+    const before = t.services.gateway.snapshot;
+    const c = await client({ module_ids: [musicModuleId] });
+    const after = t.services.gateway.snapshot;
+    expect(after).not.toBe(before);
+    expect(after.routes).toBe(before.routes);
+    expect((await call('/music/album/1', await token(c))).statusCode).toBe(200);
+  });
+
   it('grants a SQL endpoint through an active group only, and refuses tokens after a secret rotation or deactivation', async () => {
     const member = await client({});
     const group = await api('POST', '/groups/create', { name: 'readers', api_assignment_ids: [endpoints.limited], client_ids: [member.id] });
