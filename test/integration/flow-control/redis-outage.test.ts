@@ -1,6 +1,6 @@
 // Redis failing under flow control: a private redis-server (child process on its own port, so the shared
 // one on 6379 stays up for everyone else) is stopped, frozen and restarted while two instances use it.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPrivateRedis, killRedis } from '../../helpers/redis.ts';
 import { createFlowControl, RATE_PREFIX, SLOT_PREFIX, type FlowControl, type RateResult } from '../../../src/gateway/flow-control.ts';
 
 let port = 0;
@@ -28,36 +29,13 @@ async function freePort(): Promise<number> {
 }
 
 async function startRedis(): Promise<void> {
-  const child = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--dir', dir],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  server = child;
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start on ${port}: ${out}`)), 10_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited (${code}): ${out}`));
-    });
-  });
+  server = await startPrivateRedis(port, dir);
 }
 
 async function stopRedis(): Promise<void> {
   const child = server;
   server = null;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGKILL'); // as a crash would: no goodbye to the clients
-  await exited;
+  await killRedis(child);
 }
 
 function client(): Redis {

@@ -2,30 +2,12 @@
  * Redis stopped mid-test: gateway calls keep succeeding under in-memory limits, the fallback is logged, and
  * shared limits resume on Redis once it is back. Uses a Redis server of its own on a private port.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, bearer, type TestApp } from '../../helpers/app.ts';
 import { createSqliteChinook, type TestDatabase } from '../../helpers/databases.ts';
 import { freePort } from '../../helpers/process.ts';
-
-async function startRedis(port: number): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      if (out.includes('Ready to accept connections')) resolve();
-    });
-    child.on('exit', () => reject(new Error(`redis-server exited:\n${out}`)));
-  });
-  return child;
-}
-
-const stopRedis = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
+import { killRedis, startPrivateRedis as startRedis } from '../../helpers/redis.ts';
 
 describe('gateway while Redis goes away and comes back', () => {
   let t: TestApp;
@@ -47,7 +29,7 @@ describe('gateway while Redis goes away and comes back', () => {
   });
   afterAll(async () => {
     await t?.close();
-    if (redis.exitCode === null) await stopRedis(redis);
+    await killRedis(redis);
     await db?.drop();
   });
 
@@ -55,7 +37,7 @@ describe('gateway while Redis goes away and comes back', () => {
     expect((await t.app.inject({ url: '/m/one' })).statusCode).toBe(200);
     expect(t.services.flow.mode).toBe('redis');
 
-    await stopRedis(redis);
+    await killRedis(redis);
     for (let i = 0; i < 5; i++) {
       const res = await t.app.inject({ url: '/m/one' });
       expect(res.statusCode).toBe(200);
