@@ -23,8 +23,7 @@ export async function ensureDemo(services: Services): Promise<boolean> {
     db.close();
     fs.renameSync(`${file}.partial`, file);
   }
-  const existing = await services.datasources.list({ page: 1, page_size: 100, name__ilike: DEMO_MODULE });
-  if (!existing.data.some((d) => d.name === DEMO_MODULE)) {
+  if (!(await services.datasources.refs()).has(DEMO_MODULE)) {
     await services.datasources.create({
       name: DEMO_MODULE,
       product_type: 'sqlite',

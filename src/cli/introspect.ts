@@ -22,12 +22,11 @@ export async function introspectCommand(opts: IntrospectOptions): Promise<void> 
     let settings: ConnectionSettings;
     let name: string;
     if (opts.datasource) {
-      const found = await services.datasources.list({ page: 1, page_size: 1, name__ilike: opts.datasource });
-      const ds = found.data.find((d) => d.name === opts.datasource);
+      const ds = (await services.datasources.refs()).get(opts.datasource);
       if (!ds) throw new Error(`no data source named "${opts.datasource}"`);
       const { isActive: _active, ...s } = await services.datasources.settings(ds.id);
       settings = s;
-      name = opts.name ?? ds.name;
+      name = opts.name ?? opts.datasource;
     } else {
       settings = settingsFromUrl(opts.url!);
       name = opts.name ?? 'db';

@@ -28,6 +28,8 @@ describe('portico introspect and import', () => {
     db = await createSqliteChinook();
     const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
     const services = await createServices(config, createLogger(config));
+    // A name that contains the one asked for and sorts before it must not be picked instead.
+    await services.datasources.create({ name: 'a-chinook', product_type: 'sqlite', database: ':memory:' });
     await services.datasources.create({ name: 'chinook', product_type: 'sqlite', database: db.settings.database });
     await services.close();
   });
