@@ -22,8 +22,22 @@ export interface Config {
   rateLimitEnabled: boolean;
   rateLimitPerMinute: number;
   maxConcurrentPerClient: number;
-  scriptExecTimeoutSeconds: number;
+  /** Wall-clock limit for one script run (SCRIPT_EXEC_TIMEOUT, seconds, decimals allowed). */
+  scriptExecTimeoutMs: number;
+  /** Heap cap per script isolate. */
+  scriptMemoryLimitMb: number;
+  /** Script runs at once in this process (isolates in the pool); more wait briefly, then get 503. */
+  scriptMaxConcurrent: number;
+  /** Pure-JavaScript packages installed with Portico that scripts may import. */
   scriptExtraModules: string[];
+  /** Host names (`api.example.com`, `*.example.com`, optionally `:port`) scripts may call over HTTP. */
+  scriptHttpAllowHosts: string[];
+  /** CIDR ranges exempt from the private/loopback/link-local ban (for internal services; empty by default). */
+  scriptHttpAllowPrivate: string[];
+  scriptHttpTimeoutMs: number;
+  scriptHttpMaxResponseBytes: number;
+  /** Setting names a script may read with `env.get`. */
+  scriptEnvAllow: string[];
   accessLogBody: boolean;
   /** Access records older than this many days are pruned (hourly). */
   accessLogRetentionDays: number;
@@ -76,6 +90,21 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     }
     return n;
   };
+  const seconds = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = str(name);
+    if (raw === null) return fallback;
+    const n = Number(raw);
+    if (!/^\d+(\.\d+)?$/.test(raw) || n < min || n > max) {
+      problems.push(`${name} must be a number of seconds from ${min} to ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return n;
+  };
+  const list = (name: string): string[] =>
+    (str(name) ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const bool = (name: string, fallback: boolean): boolean => {
     const raw = str(name)?.toLowerCase();
     if (raw === undefined || raw === null) return fallback;
@@ -122,11 +151,15 @@ export function loadConfig(env: Env = readEnvironment()): Config {
     rateLimitEnabled: bool('FLOW_CONTROL_RATE_LIMIT_ENABLED', true),
     rateLimitPerMinute: int('FLOW_CONTROL_RATE_LIMIT_PER_MINUTE', 600, 1, 1_000_000),
     maxConcurrentPerClient: int('FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT', 10, 0, 100_000),
-    scriptExecTimeoutSeconds: int('SCRIPT_EXEC_TIMEOUT', 30, 1, 3600),
-    scriptExtraModules: (str('SCRIPT_EXTRA_MODULES') ?? '')
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean),
+    scriptExecTimeoutMs: Math.round(seconds('SCRIPT_EXEC_TIMEOUT', 30, 0.01, 3600) * 1000),
+    scriptMemoryLimitMb: int('SCRIPT_MEMORY_LIMIT_MB', 64, 8, 4096),
+    scriptMaxConcurrent: int('SCRIPT_MAX_CONCURRENT', 8, 1, 1000),
+    scriptExtraModules: list('SCRIPT_EXTRA_MODULES'),
+    scriptHttpAllowHosts: list('SCRIPT_HTTP_ALLOW_HOSTS'),
+    scriptHttpAllowPrivate: list('SCRIPT_HTTP_ALLOW_PRIVATE'),
+    scriptHttpTimeoutMs: Math.round(seconds('SCRIPT_HTTP_TIMEOUT', 10, 0.01, 600) * 1000),
+    scriptHttpMaxResponseBytes: int('SCRIPT_HTTP_MAX_RESPONSE_BYTES', 5 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    scriptEnvAllow: list('SCRIPT_ENV_ALLOW'),
     accessLogBody: bool('GATEWAY_ACCESS_LOG_BODY', false),
     accessLogRetentionDays: int('ACCESS_LOG_RETENTION_DAYS', 30, 1, 3650),
     maxResponseRows: int('GATEWAY_MAX_RESPONSE_ROWS', 10_000, 1, 10_000_000),

@@ -89,7 +89,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const gateway = new Gateway({ catalog, modules, datasources, endpoints, macros, tokens }, log, { maxLimit: config.maxResponseRows });
   await gateway.start();
   // A slot outlives the slowest request it can guard, so only a crashed holder's slots expire.
-  const slotTtlSeconds = Math.max(config.externalDbStatementTimeoutSeconds, config.scriptExecTimeoutSeconds) + 60;
+  const slotTtlSeconds = Math.ceil(Math.max(config.externalDbStatementTimeoutSeconds * 1000, config.scriptExecTimeoutMs) / 1000) + 60;
   const flow = createFlowControl({ redis, log, slotTtlSeconds });
   const accessLogs = new AccessLogRepository(catalog);
   const accessRecorder = new AccessRecorder(accessLogs, { logBody: config.accessLogBody, log });

@@ -22,6 +22,8 @@ describe('configuration', () => {
       EXTERNAL_DB_POOL_SIZE: '7',
       EXTERNAL_DB_STATEMENT_TIMEOUT: '5',
       SCRIPT_EXTRA_MODULES: 'dayjs, lodash',
+      SCRIPT_EXEC_TIMEOUT: '0.5',
+      SCRIPT_HTTP_ALLOW_HOSTS: 'api.example.com, *.internal.example:8443',
       GATEWAY_ACCESS_LOG_BODY: 'yes',
     });
     expect(c.rateLimitEnabled).toBe(false);
@@ -30,19 +32,21 @@ describe('configuration', () => {
     expect(c.externalDbPoolSize).toBe(7);
     expect(c.externalDbStatementTimeoutSeconds).toBe(5);
     expect(c.scriptExtraModules).toEqual(['dayjs', 'lodash']);
+    expect(c.scriptExecTimeoutMs).toBe(500);
+    expect(c.scriptHttpAllowHosts).toEqual(['api.example.com', '*.internal.example:8443']);
     expect(c.accessLogBody).toBe(true);
   });
 
   it('reports every bad value at once, naming each variable', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', EXTERNAL_DB_POOL_SIZE: '0', DATABASE_URL: 'mysql://x', SECRET_KEY: 'short', RATE: 'x', FLOW_CONTROL_RATE_LIMIT_ENABLED: 'maybe' });
+      loadConfig({ PORT: 'eighty', EXTERNAL_DB_POOL_SIZE: '0', DATABASE_URL: 'mysql://x', SECRET_KEY: 'short', RATE: 'x', FLOW_CONTROL_RATE_LIMIT_ENABLED: 'maybe', SCRIPT_EXEC_TIMEOUT: 'soon' });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'EXTERNAL_DB_POOL_SIZE', 'DATABASE_URL', 'SECRET_KEY', 'FLOW_CONTROL_RATE_LIMIT_ENABLED']) {
+    for (const name of ['PORT', 'EXTERNAL_DB_POOL_SIZE', 'DATABASE_URL', 'SECRET_KEY', 'FLOW_CONTROL_RATE_LIMIT_ENABLED', 'SCRIPT_EXEC_TIMEOUT']) {
       expect(problems).toContain(name);
     }
   });
