@@ -6,6 +6,9 @@
 #   MariaDB     3306  user root, empty password
 #   Redis       6379  no auth
 #
+# and that Chromium is installed at /usr/bin/chromium (the browser of the
+# Playwright UI tests).
+#
 # For each service: if it already answers a real query, say so. Otherwise
 # start it if it is installed, or install it with apt-get first (Debian), then
 # wait (bounded) until a real query works. Prints one status line per service
@@ -320,13 +323,25 @@ ensure_redis() {
   say "$label: up after $(elapsed) (${action:-port was open}; PONG)"
 }
 
+# ---------------------------------------------------------------- Chromium ----
+readonly CHROMIUM=/usr/bin/chromium
+
+ensure_chromium() {
+  if [ -x "$CHROMIUM" ]; then say "chromium: present ($CHROMIUM)"; return 0; fi
+  say "chromium: $CHROMIUM is missing; installing it for the UI tests (this can take a few minutes)"
+  apt_install chromium chromium || return 1
+  if ! [ -x "$CHROMIUM" ]; then err "chromium: installed, but $CHROMIUM is still missing"; return 1; fi
+  say "chromium: installed after $(elapsed) ($CHROMIUM)"
+}
+
 # -------------------------------------------------------------------- main ----
 # Fast path: everything answers -> report and exit without locking.
 if port_open "$PG_PORT" && port_open "$MY_PORT" && port_open "$REDIS_PORT" \
-   && check_pg >/dev/null && check_my >/dev/null && check_redis >/dev/null; then
+   && check_pg >/dev/null && check_my >/dev/null && check_redis >/dev/null && [ -x "$CHROMIUM" ]; then
   say "postgresql ($HOST:$PG_PORT): up (select 1 ok)"
   say "mariadb ($HOST:$MY_PORT): up (select 1 ok)"
   say "redis ($HOST:$REDIS_PORT): up (PONG)"
+  say "chromium: present ($CHROMIUM)"
   exit 0
 fi
 
@@ -341,6 +356,7 @@ failed=()
 ensure_pg    || failed+=(postgresql)
 ensure_my    || failed+=(mariadb)
 ensure_redis || failed+=(redis)
+ensure_chromium || failed+=(chromium)
 
 if [ "${#failed[@]}" -gt 0 ]; then
   err "could not bring up: ${failed[*]} (see messages above). Tests that need them will fail;" \

@@ -11,6 +11,7 @@ import formBody from '@fastify/formbody';
 import { adminApi } from './admin/index.ts';
 import { gatewayPlugin } from './gateway/index.ts';
 import { docsPlugin } from './http/docs.ts';
+import { uiPlugin } from './http/ui.ts';
 import { tokenRoutes } from './gateway/token-route.ts';
 import type { AdminRoute } from './admin/guard.ts';
 
@@ -54,6 +55,7 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
   app.decorate('adminRoutes', adminRoutes);
   await app.register(adminApi, { prefix: '/api/v1', services, routes: adminRoutes });
   await app.register(docsPlugin, { services });
+  await app.register(uiPlugin, {});
   await app.register(tokenRoutes, { catalog: services.catalog, tokens: services.tokens, rateLimitPerMinute: config.loginRateLimitPerMinute });
   await app.register(gatewayPlugin, { services });
 

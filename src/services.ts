@@ -29,6 +29,7 @@ import { AccessLogRepository, startRetention } from './catalog/access-logs.ts';
 import { AccessRecorder } from './gateway/access-records.ts';
 import { Gateway } from './gateway/gateway.ts';
 import { createFlowControl, type FlowControl } from './gateway/flow-control.ts';
+import { ScriptEngine } from './engines/script/index.ts';
 
 export interface Services {
   config: Config;
@@ -49,6 +50,8 @@ export interface Services {
   gateway: Gateway;
   /** Rate limits and concurrency slots, on Redis when configured. */
   flow: FlowControl;
+  /** The script sandbox (isolate pool) and the services scripts may call. */
+  scripts: ScriptEngine;
   tokens: TokenService;
   pools: PoolRegistry;
   redis: Redis | null;
@@ -86,7 +89,8 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
   const endpoints = new EndpointRepository(catalog);
   const macros = new MacroRepository(catalog);
   const tokens = new TokenService(secrets.secretKey);
-  const gateway = new Gateway({ catalog, modules, datasources, endpoints, macros, tokens }, log, { maxLimit: config.maxResponseRows });
+  const scripts = new ScriptEngine(config, redis);
+  const gateway = new Gateway({ catalog, modules, datasources, endpoints, macros, tokens }, log, { maxLimit: config.maxResponseRows, scripts });
   await gateway.start();
   // A slot outlives the slowest request it can guard, so only a crashed holder's slots expire.
   const slotTtlSeconds = Math.ceil(Math.max(config.externalDbStatementTimeoutSeconds * 1000, config.scriptExecTimeoutMs) / 1000) + 60;
@@ -113,6 +117,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     accessRecorder,
     gateway,
     flow,
+    scripts,
     tokens,
     pools,
     redis,
@@ -130,6 +135,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
       await flow.close();
       stopRetention();
       await accessRecorder.close();
+      await scripts.close();
       await pools.closeAll();
       redis?.disconnect();
       await catalog.close();

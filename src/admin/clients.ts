@@ -7,7 +7,7 @@ import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ClientRepository } from '../catalog/clients.ts';
 import { SECRET_MAX_LENGTH, SECRET_MIN_LENGTH, TOKEN_EXPIRE_MAX, TOKEN_EXPIRE_MIN } from '../catalog/clients.ts';
 import type { GroupRepository } from '../catalog/groups.ts';
-import { Id, IdParams, Nullable, Page } from './schemas.ts';
+import { Id, IdParams, MessageBody, Nullable, Page, Paged, StringEnum, created, ok } from './schemas.ts';
 
 /** What the client and group routes need; `refresh` makes a change live in the gateway before answering. */
 export interface ClientAdminDeps {
@@ -42,6 +42,69 @@ const List = Type.Object({
 });
 const Regenerate = Type.Object({ id: Id });
 
+const ClientOut = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    /** The public identifier the application sends. */
+    client_id: Type.String(),
+    description: Nullable(Type.String()),
+    /** Null = the gateway default. */
+    rate_limit_per_minute: Nullable(Type.Integer()),
+    /** Null = the gateway default. */
+    max_concurrent: Nullable(Type.Integer()),
+    token_expire_seconds: Type.Integer(),
+    is_active: Type.Boolean(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { title: 'Client' },
+);
+/** Why a client may call something: its own grant or an active group's, naming an endpoint or a module. */
+const GrantSourceOut = Type.Object(
+  {
+    kind: StringEnum(['direct', 'group']),
+    group_id: Nullable(Type.String()),
+    group_name: Nullable(Type.String()),
+    scope: StringEnum(['endpoint', 'module']),
+  },
+  { title: 'GrantSource' },
+);
+const EffectiveEndpointOut = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    http_method: Type.String(),
+    /** Relative to the module prefix. */
+    path: Type.String(),
+    module_id: Type.String(),
+    module: Type.String(),
+    via: Type.Array(GrantSourceOut),
+  },
+  { title: 'EffectiveEndpoint' },
+);
+const EffectiveModuleOut = Type.Object(
+  { id: Type.String(), name: Type.String(), path_prefix: Type.String(), via: Type.Array(GrantSourceOut) },
+  { title: 'EffectiveModule' },
+);
+const clientDetail = {
+  ...ClientOut.properties,
+  group_ids: Type.Array(Type.String()),
+  /** Direct grants. */
+  api_assignment_ids: Type.Array(Type.String()),
+  module_ids: Type.Array(Type.String()),
+  /** Endpoints the client may call: granted directly, through an active group, or through a module grant. */
+  effective_endpoints: Type.Array(EffectiveEndpointOut),
+  effective_modules: Type.Array(EffectiveModuleOut),
+};
+const ClientDetailOut = Type.Object(clientDetail, { title: 'ClientDetail' });
+/** The create answer: the only one besides regenerate-secret that carries the secret. */
+const ClientCreatedOut = Type.Object({ ...clientDetail, client_secret: Type.String() }, { title: 'ClientCreated' });
+const ClientSecretOut = Type.Object(
+  { id: Type.String(), client_id: Type.String(), client_secret: Type.String() },
+  { title: 'ClientSecret' },
+);
+
 export function clientRoutes(app: FastifyInstance, deps: ClientAdminDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { clients } = deps;
@@ -49,36 +112,36 @@ export function clientRoutes(app: FastifyInstance, deps: ClientAdminDeps): void 
     permission: { resource: 'client' as const, action, ...(objectParam ? { objectParam } : {}) },
   });
 
-  r.post('/clients/list', { config: perm('read'), schema: { body: List } }, async (request) => clients.list(request.body));
+  r.post('/clients/list', { config: perm('read'), schema: { operationId: 'listClients', body: List, response: ok(Paged(ClientOut)) } }, async (request) => clients.list(request.body));
 
-  r.post('/clients/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
+  r.post('/clients/create', { config: perm('create'), schema: { operationId: 'createClient', body: Create, response: created(ClientCreatedOut) } }, async (request, reply) => {
     const created = await clients.create(request.body);
     await deps.refresh();
     reply.status(201).header('cache-control', 'no-store');
     return created;
   });
 
-  r.post('/clients/update', { config: perm('update'), schema: { body: Update } }, async (request) => {
+  r.post('/clients/update', { config: perm('update'), schema: { operationId: 'updateClient', body: Update, response: ok(ClientDetailOut) } }, async (request) => {
     const { id, ...patch } = request.body;
     const updated = await clients.update(id, patch);
     await deps.refresh();
     return updated;
   });
 
-  r.post('/clients/regenerate-secret', { config: perm('update'), schema: { body: Regenerate } }, async (request, reply) => {
+  r.post('/clients/regenerate-secret', { config: perm('update'), schema: { operationId: 'regenerateClientSecret', body: Regenerate, response: ok(ClientSecretOut) } }, async (request, reply) => {
     const result = await clients.regenerateSecret(request.body.id);
     await deps.refresh();
     reply.header('cache-control', 'no-store');
     return result;
   });
 
-  r.delete('/clients/delete/:id', { config: perm('delete', 'id'), schema: { params: IdParams } }, async (request) => {
+  r.delete('/clients/delete/:id', { config: perm('delete', 'id'), schema: { operationId: 'deleteClient', params: IdParams, response: ok(MessageBody) } }, async (request) => {
     await clients.delete(request.params.id);
     await deps.refresh();
     return { message: 'Client deleted' };
   });
 
-  r.get('/clients/:id', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
+  r.get('/clients/:id', { config: perm('read', 'id'), schema: { operationId: 'getClient', params: IdParams, response: ok(ClientDetailOut) } }, async (request) =>
     clients.get(request.params.id),
   );
 }

@@ -7,6 +7,7 @@ import { DATA_SOURCE_TYPES, SSL_MODES, type ConnectionSettings } from '../dataso
 import { testConnection } from '../datasources/test-connection.ts';
 import { poolLimits } from '../config.ts';
 import { AppError, badRequest } from '../errors.ts';
+import { MessageBody, Nullable, Paged, StringEnum, created, ok } from './schemas.ts';
 
 const ProductType = Type.Union(DATA_SOURCE_TYPES.map((t) => Type.Literal(t)));
 const Name = Type.String({ minLength: 1, maxLength: 255 });
@@ -62,6 +63,31 @@ const ListQuery = Type.Object({
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+/** A data source as the API shows it: never the password, only whether one is set. */
+const DataSourceOut = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    product_type: StringEnum(DATA_SOURCE_TYPES),
+    host: Nullable(Type.String()),
+    port: Nullable(Type.Integer()),
+    database: Type.String(),
+    username: Nullable(Type.String()),
+    has_password: Type.Boolean(),
+    ssl_mode: StringEnum(SSL_MODES),
+    options: Type.Record(Type.String(), Type.Unknown()),
+    description: Nullable(Type.String()),
+    is_active: Type.Boolean(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { title: 'DataSource' },
+);
+const ConnectionTest = Type.Object(
+  { ok: Type.Boolean(), message: Type.String(), latency_ms: Type.Number() },
+  { title: 'ConnectionTestResult' },
+);
+
 /**
  * Network databases need a host; SQLite needs none, but its file may not be one of Portico's own (the catalog
  * and the secrets live in DATA_DIR): only DATA_DIR/databases/ is open to data sources there.
@@ -88,19 +114,19 @@ export function datasourceRoutes(app: FastifyInstance, services: Services): void
     permission: { resource: 'datasource' as const, action, ...(objectParam ? { objectParam } : {}) },
   });
 
-  r.get('/datasources/types', { config: perm('read') }, async () => [...DATA_SOURCE_TYPES]);
+  r.get('/datasources/types', { config: perm('read'), schema: { operationId: 'listDataSourceTypes', response: ok(Type.Array(StringEnum(DATA_SOURCE_TYPES))) } }, async () => [...DATA_SOURCE_TYPES]);
 
-  r.post('/datasources/list', { config: perm('read'), schema: { body: ListQuery } }, async (request) =>
+  r.post('/datasources/list', { config: perm('read'), schema: { operationId: 'listDataSources', body: ListQuery, response: ok(Paged(DataSourceOut)) } }, async (request) =>
     ds.list(request.body),
   );
 
-  r.post('/datasources/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
+  r.post('/datasources/create', { config: perm('create'), schema: { operationId: 'createDataSource', body: Create, response: created(DataSourceOut) } }, async (request, reply) => {
     checkConnection(dataDir, request.body);
     reply.status(201);
     return ds.create(request.body);
   });
 
-  r.post('/datasources/update', { config: perm('update'), schema: { body: Update } }, async (request) => {
+  r.post('/datasources/update', { config: perm('update'), schema: { operationId: 'updateDataSource', body: Update, response: ok(DataSourceOut) } }, async (request) => {
     const { id, ...patch } = request.body;
     const current = await ds.get(id);
     checkConnection(dataDir, {
@@ -111,7 +137,7 @@ export function datasourceRoutes(app: FastifyInstance, services: Services): void
     return ds.update(id, patch);
   });
 
-  r.delete('/datasources/delete/:id', { config: perm('delete', 'id'), schema: { params: IdParams } }, async (request) => {
+  r.delete('/datasources/delete/:id', { config: perm('delete', 'id'), schema: { operationId: 'deleteDataSource', params: IdParams, response: ok(MessageBody) } }, async (request) => {
     const users = await services.endpoints.endpointsUsingDataSource(request.params.id);
     if (users.length > 0) {
       const names = users.map((u) => `${u.module}/${u.name}`).join(', ');
@@ -121,17 +147,17 @@ export function datasourceRoutes(app: FastifyInstance, services: Services): void
     return { message: 'Data source deleted' };
   });
 
-  r.get('/datasources/:id', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
+  r.get('/datasources/:id', { config: perm('read', 'id'), schema: { operationId: 'getDataSource', params: IdParams, response: ok(DataSourceOut) } }, async (request) =>
     ds.get(request.params.id),
   );
 
-  r.post('/datasources/test/:id', { config: perm('execute', 'id'), schema: { params: IdParams } }, async (request) => {
+  r.post('/datasources/test/:id', { config: perm('execute', 'id'), schema: { operationId: 'testDataSource', params: IdParams, response: ok(ConnectionTest) } }, async (request) => {
     const settings = await ds.settings(request.params.id);
     return testConnection(settings, limits);
   });
 
   const PreTest = Type.Object(connectionFields);
-  r.post('/datasources/preTest', { config: perm('create'), schema: { body: PreTest } }, async (request) => {
+  r.post('/datasources/preTest', { config: perm('create'), schema: { operationId: 'preTestDataSource', body: PreTest, response: ok(ConnectionTest) } }, async (request) => {
     checkConnection(dataDir, request.body);
     const b = request.body;
     const settings: ConnectionSettings = {

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FirewallRepository } from '../catalog/firewall.ts';
+import { MessageBody, Nullable, Paged, StringEnum, created, ok } from './schemas.ts';
 
 export interface FirewallRouteDeps {
   firewall: FirewallRepository;
@@ -49,6 +50,23 @@ const ListQuery = Type.Object({
 
 const IdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
+const RuleOut = Type.Object(
+  {
+    id: Type.String(),
+    action: StringEnum(['allow', 'deny']),
+    /** Normalised, always with a prefix length (`10.0.0.0/8`, `192.168.1.7/32`). */
+    cidr: Type.String(),
+    /** The client (`clients.id`) the rule is for; null = every call. */
+    client_id: Nullable(Type.String()),
+    description: Nullable(Type.String()),
+    is_active: Type.Boolean(),
+    sort_order: Type.Integer(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { title: 'FirewallRule' },
+);
+
 export function firewallRoutes(app: FastifyInstance, deps: FirewallRouteDeps): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const { firewall } = deps;
@@ -68,31 +86,31 @@ export function firewallRoutes(app: FastifyInstance, deps: FirewallRouteDeps): v
     }
   };
 
-  r.post('/firewall/list', { config: perm('read'), schema: { body: ListQuery } }, async (request) =>
+  r.post('/firewall/list', { config: perm('read'), schema: { operationId: 'listFirewallRules', body: ListQuery, response: ok(Paged(RuleOut)) } }, async (request) =>
     firewall.list(request.body),
   );
 
-  r.post('/firewall/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
+  r.post('/firewall/create', { config: perm('create'), schema: { operationId: 'createFirewallRule', body: Create, response: created(RuleOut) } }, async (request, reply) => {
     const rule = await firewall.create(request.body);
     await refresh(request);
     reply.status(201);
     return rule;
   });
 
-  r.post('/firewall/update', { config: perm('update'), schema: { body: Update } }, async (request) => {
+  r.post('/firewall/update', { config: perm('update'), schema: { operationId: 'updateFirewallRule', body: Update, response: ok(RuleOut) } }, async (request) => {
     const { id, ...patch } = request.body;
     const rule = await firewall.update(id, patch);
     await refresh(request);
     return rule;
   });
 
-  r.delete('/firewall/delete/:id', { config: perm('delete', 'id'), schema: { params: IdParams } }, async (request) => {
+  r.delete('/firewall/delete/:id', { config: perm('delete', 'id'), schema: { operationId: 'deleteFirewallRule', params: IdParams, response: ok(MessageBody) } }, async (request) => {
     await firewall.delete(request.params.id);
     await refresh(request);
     return { message: 'Firewall rule deleted' };
   });
 
-  r.get('/firewall/:id', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
+  r.get('/firewall/:id', { config: perm('read', 'id'), schema: { operationId: 'getFirewallRule', params: IdParams, response: ok(RuleOut) } }, async (request) =>
     firewall.get(request.params.id),
   );
 }

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Services } from '../services.ts';
 import { introspectToSpec, specToYaml } from '../openapi/generate/index.ts';
-import { IdParams } from './schemas.ts';
+import { IdParams, ok } from './schemas.ts';
 
 const Body = Type.Object({
   /** Schema to read (PostgreSQL); default: the connection's default schema. */
@@ -15,12 +15,15 @@ const Body = Type.Object({
   format: Type.Optional(Type.Union([Type.Literal('yaml'), Type.Literal('json')])),
 });
 
-export const GeneratedSpec = Type.Object({
-  content: Type.String(),
-  format: Type.Union([Type.Literal('yaml'), Type.Literal('json')]),
-  /** One line per table read, then a summary: what the generator did. */
-  report: Type.Array(Type.String()),
-});
+export const GeneratedSpec = Type.Object(
+  {
+    content: Type.String(),
+    format: Type.Union([Type.Literal('yaml'), Type.Literal('json')]),
+    /** One line per table read, then a summary: what the generator did. */
+    report: Type.Array(Type.String()),
+  },
+  { title: 'GeneratedSpec' },
+);
 
 export function generateSpecRoute(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -28,7 +31,7 @@ export function generateSpecRoute(app: FastifyInstance, services: Services): voi
     '/datasources/:id/generate-spec',
     {
       config: { permission: { resource: 'datasource', action: 'execute', objectParam: 'id' } },
-      schema: { params: IdParams, body: Type.Optional(Body), response: { 200: GeneratedSpec } },
+      schema: { operationId: 'generateDataSourceSpec', params: IdParams, body: Type.Optional(Body), response: ok(GeneratedSpec) },
     },
     async (request) => {
       const { pool, dialect } = await services.dataSourcePool(request.params.id);

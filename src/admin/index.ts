@@ -18,6 +18,7 @@ import { groupRoutes } from './groups.ts';
 import { firewallRoutes } from './firewall.ts';
 import { accessLogRoutes } from './access-logs.ts';
 import { overviewRoutes } from './overview.ts';
+import { registerOpenApi } from './openapi.ts';
 
 export async function adminApi(app: FastifyInstance, opts: { services: Services; routes: AdminRoute[] }): Promise<void> {
   const { services } = opts;
@@ -30,6 +31,7 @@ export async function adminApi(app: FastifyInstance, opts: { services: Services;
     }),
   });
   installGuard(app, services, opts.routes);
+  await registerOpenApi(app);
   loginRoutes(app, services);
   meRoutes(app, services);
   userRoutes(app, services);

@@ -5,12 +5,19 @@ import type { Services } from '../services.ts';
 import { verifyAgainstNothing, verifySecret } from '../auth/hashing.ts';
 import { AppError } from '../errors.ts';
 import { waitPastCutOff } from '../auth/tokens.ts';
+import { MessageBody, ok } from './schemas.ts';
+import { UserPublicOut } from './users.ts';
 
 const Credentials = Type.Object({
   username: Type.String({ minLength: 1, maxLength: 255 }),
   password: Type.String({ minLength: 1, maxLength: 1024 }),
   grant_type: Type.Optional(Type.String()),
 });
+
+const AccessToken = Type.Object(
+  { access_token: Type.String(), token_type: Type.String(), expires_in: Type.Integer() },
+  { title: 'AccessToken' },
+);
 
 const invalidCredentials = () => new AppError(401, 'invalid_credentials', 'Incorrect username or password');
 
@@ -21,7 +28,7 @@ export function loginRoutes(app: FastifyInstance, services: Services): void {
   r.post(
     '/login/access-token',
     {
-      schema: { body: Credentials },
+      schema: { operationId: 'login', body: Credentials, response: ok(AccessToken) },
       config: {
         permission: 'public',
         rateLimit: { max: services.config.loginRateLimitPerMinute, timeWindow: 60_000 },
@@ -41,12 +48,12 @@ export function loginRoutes(app: FastifyInstance, services: Services): void {
     },
   );
 
-  r.post('/login/test-token', { config: { permission: 'authenticated' } }, async (request) => {
+  r.post('/login/test-token', { config: { permission: 'authenticated' }, schema: { operationId: 'testToken', response: ok(UserPublicOut) } }, async (request) => {
     const user = await services.users.byId(request.principal!.userId);
     return services.users.toPublic(user!);
   });
 
-  r.post('/logout', { config: { permission: 'authenticated' } }, async (request) => {
+  r.post('/logout', { config: { permission: 'authenticated' }, schema: { operationId: 'logout', response: ok(MessageBody) } }, async (request) => {
     const { jti, expiresAt } = request.tokenInfo!;
     await services.revokedTokens.revoke(jti, new Date(expiresAt * 1000));
     return { message: 'Signed out' };

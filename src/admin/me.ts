@@ -7,6 +7,8 @@ import type { Services } from '../services.ts';
 import { hashSecret, verifySecret } from '../auth/hashing.ts';
 import { AppError, badRequest } from '../errors.ts';
 import { INITIAL_PASSWORD_FILE } from '../catalog/seed.ts';
+import { MessageBody, ok } from './schemas.ts';
+import { UserPublicOut } from './users.ts';
 
 const ProfilePatch = Type.Object(
   {
@@ -21,21 +23,32 @@ const PasswordChange = Type.Object({
   new_password: Type.String({ minLength: 8, maxLength: 1024 }),
 });
 
+/** The profile plus what the user may do, so the UI shows only what they can use. */
+const MeOut = Type.Object(
+  {
+    ...UserPublicOut.properties,
+    /** Every grant as `resource:action:*` (any object) or `resource:action:<id>` (one object); empty for a superuser. */
+    permissions: Type.Array(Type.String()),
+  },
+  { title: 'Me' },
+);
+
 export function meRoutes(app: FastifyInstance, services: Services): void {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const me = { permission: 'authenticated' } as const;
 
-  r.get('/users/me', { config: me }, async (request) => {
-    const user = await services.users.byId(request.principal!.userId);
-    return services.users.toPublic(user!);
+  r.get('/users/me', { config: me, schema: { operationId: 'getMe', response: ok(MeOut) } }, async (request) => {
+    const principal = request.principal!;
+    const user = await services.users.byId(principal.userId);
+    return { ...(await services.users.toPublic(user!)), permissions: principal.isSuperuser ? [] : [...principal.grants].sort() };
   });
 
-  r.patch('/users/me', { config: me, schema: { body: ProfilePatch } }, async (request) => {
+  r.patch('/users/me', { config: me, schema: { operationId: 'updateMe', body: ProfilePatch, response: ok(UserPublicOut) } }, async (request) => {
     const user = await services.users.update(request.principal!.userId, request.body);
     return services.users.toPublic(user!);
   });
 
-  r.patch('/users/me/password', { config: me, schema: { body: PasswordChange } }, async (request) => {
+  r.patch('/users/me/password', { config: me, schema: { operationId: 'changeMyPassword', body: PasswordChange, response: ok(MessageBody) } }, async (request) => {
     const { current_password, new_password } = request.body;
     const user = (await services.users.byId(request.principal!.userId))!;
     if (!(await verifySecret(user.password_hash, current_password))) {

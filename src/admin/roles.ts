@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
 import { ACTIONS, RESOURCE_TYPES, grantKey, type Principal } from '../auth/permissions.ts';
 import { RoleRepository, checkPermissions, type RolePermission } from '../catalog/roles.ts';
 import { forbidden } from '../errors.ts';
-import { Id, IdParams, Page } from './schemas.ts';
+import { Id, IdParams, Page, Paged, created, ok } from './schemas.ts';
 
 /** Null first: with Fastify's type coercion, `Nullable` (string first) would turn a sent null into "". */
 export const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
@@ -34,6 +34,28 @@ const Update = Type.Object({
   permissions: Type.Optional(Permissions),
 });
 const List = Type.Object({ ...Page, name__ilike: Type.Optional(Type.String({ maxLength: 255 })) });
+
+const RoleOut = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    description: OrNull(Type.String()),
+    is_system: Type.Boolean(),
+    user_count: Type.Integer(),
+    created_at: Type.String(),
+  },
+  { title: 'Role' },
+);
+const RolePermissionOut = Type.Object(
+  { resource_type: Type.String(), action: Type.String(), resource_id: OrNull(Type.String()) },
+  { title: 'RolePermission' },
+);
+const RoleDetailOut = Type.Object({ ...RoleOut.properties, permissions: Type.Array(RolePermissionOut) }, { title: 'RoleDetail' });
+const PermissionMatrix = Type.Object(
+  { resource_types: Type.Array(Type.String()), actions: Type.Array(Type.String()) },
+  { title: 'PermissionMatrix' },
+);
+const RoleDeleted = Type.Object({ message: Type.String(), unassigned: Type.Integer() });
 
 const describe = (p: RolePermission): string => `${p.resource_type}.${p.action}${p.resource_id ? ` on ${p.resource_id}` : ''}`;
 
@@ -64,21 +86,21 @@ export function roleRoutes(app: FastifyInstance, services: Services): void {
     permission: { resource: 'role' as const, action, ...(objectParam ? { objectParam } : {}) },
   });
 
-  r.get('/roles/permission-matrix', { config: perm('read') }, async () => ({
+  r.get('/roles/permission-matrix', { config: perm('read'), schema: { operationId: 'getPermissionMatrix', response: ok(PermissionMatrix) } }, async () => ({
     resource_types: [...RESOURCE_TYPES],
     actions: [...ACTIONS],
   }));
 
-  r.post('/roles/list', { config: perm('read'), schema: { body: List } }, async (request) => roles.list(request.body));
+  r.post('/roles/list', { config: perm('read'), schema: { operationId: 'listRoles', body: List, response: ok(Paged(RoleOut)) } }, async (request) => roles.list(request.body));
 
-  r.post('/roles/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
+  r.post('/roles/create', { config: perm('create'), schema: { operationId: 'createRole', body: Create, response: created(RoleDetailOut) } }, async (request, reply) => {
     assertMayGrant(request.principal!, checkPermissions(request.body.permissions ?? []), 'create this role');
     const created = await roles.create(request.body);
     reply.status(201);
     return created;
   });
 
-  r.post('/roles/update', { config: perm('update'), schema: { body: Update } }, async (request) => {
+  r.post('/roles/update', { config: perm('update'), schema: { operationId: 'updateRole', body: Update, response: ok(RoleDetailOut) } }, async (request) => {
     const { id, ...patch } = request.body;
     if (patch.permissions !== undefined) {
       const current = await roles.get(id);
@@ -88,14 +110,14 @@ export function roleRoutes(app: FastifyInstance, services: Services): void {
     return roles.update(id, patch);
   });
 
-  r.delete('/roles/delete/:id', { config: perm('delete', 'id'), schema: { params: IdParams } }, async (request) => {
+  r.delete('/roles/delete/:id', { config: perm('delete', 'id'), schema: { operationId: 'deleteRole', params: IdParams, response: ok(RoleDeleted) } }, async (request) => {
     const role = await roles.get(request.params.id);
     if (!role.is_system) assertMayGrant(request.principal!, role.permissions, `delete ${role.name}`);
     const { unassigned } = await roles.delete(request.params.id);
     return { message: `Role deleted; removed from ${unassigned} user(s)`, unassigned };
   });
 
-  r.get('/roles/:id', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
+  r.get('/roles/:id', { config: perm('read', 'id'), schema: { operationId: 'getRole', params: IdParams, response: ok(RoleDetailOut) } }, async (request) =>
     roles.get(request.params.id),
   );
 }

@@ -10,7 +10,7 @@ import type { Principal } from '../auth/permissions.ts';
 import { hashSecret } from '../auth/hashing.ts';
 import { RoleRepository } from '../catalog/roles.ts';
 import { badRequest, forbidden } from '../errors.ts';
-import { Id, IdParams, Page } from './schemas.ts';
+import { Id, IdParams, MessageBody, Nullable, Page, Paged, created, ok } from './schemas.ts';
 import { assertMayGrant, OrNull } from './roles.ts';
 
 const Password = Type.String({ minLength: 8, maxLength: 1024 });
@@ -50,6 +50,28 @@ const List = Type.Object({
   is_active: Type.Optional(Type.Boolean()),
 });
 
+/** A user as the API shows it (never the password hash). */
+export const UserPublicOut = Type.Object(
+  {
+    id: Type.String(),
+    username: Type.String(),
+    email: Nullable(Type.String()),
+    full_name: Nullable(Type.String()),
+    is_active: Type.Boolean(),
+    is_superuser: Type.Boolean(),
+    /** Role names. */
+    roles: Type.Array(Type.String()),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+  },
+  { title: 'UserPublic' },
+);
+/** The user-management view: the public shape plus the role ids (for editing). */
+const UserOut = Type.Object(
+  { ...UserPublicOut.properties, role_ids: Type.Array(Type.String()) },
+  { title: 'User' },
+);
+
 const onlySuperuser = (what: string) => forbidden(`Only a superuser can ${what}`);
 
 export function userRoutes(app: FastifyInstance, services: Services): void {
@@ -70,9 +92,9 @@ export function userRoutes(app: FastifyInstance, services: Services): void {
     }
   }
 
-  r.post('/users/list', { config: perm('read'), schema: { body: List } }, async (request) => users.list(request.body));
+  r.post('/users/list', { config: perm('read'), schema: { operationId: 'listUsers', body: List, response: ok(Paged(UserOut)) } }, async (request) => users.list(request.body));
 
-  r.post('/users/create', { config: perm('create'), schema: { body: Create } }, async (request, reply) => {
+  r.post('/users/create', { config: perm('create'), schema: { operationId: 'createUser', body: Create, response: created(UserOut) } }, async (request, reply) => {
     const principal = request.principal!;
     const { password, ...input } = request.body;
     if (input.is_superuser && !principal.isSuperuser) throw onlySuperuser('create a superuser');
@@ -82,7 +104,7 @@ export function userRoutes(app: FastifyInstance, services: Services): void {
     return created;
   });
 
-  r.post('/users/update', { config: perm('update'), schema: { body: Update } }, async (request) => {
+  r.post('/users/update', { config: perm('update'), schema: { operationId: 'updateUser', body: Update, response: ok(UserOut) } }, async (request) => {
     const principal = request.principal!;
     const { id, password, ...patch } = request.body;
     const target = await users.adminView(id);
@@ -100,7 +122,7 @@ export function userRoutes(app: FastifyInstance, services: Services): void {
     });
   });
 
-  r.delete('/users/delete/:id', { config: perm('delete', 'id'), schema: { params: IdParams } }, async (request) => {
+  r.delete('/users/delete/:id', { config: perm('delete', 'id'), schema: { operationId: 'deleteUser', params: IdParams, response: ok(MessageBody) } }, async (request) => {
     const principal = request.principal!;
     const { id } = request.params;
     if (id === principal.userId) throw badRequest('You cannot delete yourself');
@@ -110,7 +132,7 @@ export function userRoutes(app: FastifyInstance, services: Services): void {
     return { message: 'User deleted' };
   });
 
-  r.get('/users/:id', { config: perm('read', 'id'), schema: { params: IdParams } }, async (request) =>
+  r.get('/users/:id', { config: perm('read', 'id'), schema: { operationId: 'getUser', params: IdParams, response: ok(UserOut) } }, async (request) =>
     users.adminView(request.params.id),
   );
 }

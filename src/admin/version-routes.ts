@@ -3,15 +3,15 @@
  * restore and delete. Every route naming a version checks that it belongs to `:id` (404 otherwise).
  */
 import type { FastifyInstance } from 'fastify';
-import { Type, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type, type TSchema, type TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { ResourceType } from '../auth/permissions.ts';
 import type { CommitInput, VersionDiff } from '../catalog/versions.ts';
 import { notFound } from '../errors.ts';
-import { Commit, Id, IdParams, VersionParams } from './schemas.ts';
+import { Commit, Id, IdParams, MessageBody, VersionDiffOut, VersionParams, created, ok } from './schemas.ts';
 
 /** What the routes need of a repository with versions (`V`: one version as `getVersion` returns it). */
 export interface VersionedRepository<V> {
-  listVersions(id: string): Promise<unknown>;
+  listVersions(id: string): Promise<unknown[]>;
   commitVersion(id: string, commit: CommitInput): Promise<unknown>;
   getVersion(versionId: string): Promise<V>;
   diffVersions(fromId: string, toId: string): Promise<VersionDiff>;
@@ -27,6 +27,10 @@ export interface VersionRoutesOptions<V> {
   repo: VersionedRepository<V>;
   /** The id of the aggregate a version belongs to. */
   ownerOf: (version: V) => string;
+  /** Names the operations: `Endpoint` → `listEndpointVersions`, `commitEndpointVersion`… */
+  noun: string;
+  /** Response shapes: a version in a list, a version in full, the aggregate (what a restore answers). */
+  schemas: { summary: TSchema; version: TSchema; detail: TSchema };
 }
 
 /** `getVersion`, refused (404) when the version belongs to another aggregate than `id`. */
@@ -42,15 +46,15 @@ export function ownVersion<V>(
 }
 
 export function versionRoutes<V>(app: FastifyInstance, options: VersionRoutesOptions<V>): void {
-  const { base, resource, repo } = options;
+  const { base, resource, repo, noun, schemas } = options;
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const perm = (action: 'read' | 'update') => ({ permission: { resource, action, objectParam: 'id' } });
   const own = ownVersion(repo, options.ownerOf);
 
-  r.get(`${base}/:id/versions`, { config: perm('read'), schema: { params: IdParams } }, async (request) =>
+  r.get(`${base}/:id/versions`, { config: perm('read'), schema: { operationId: `list${noun}Versions`, params: IdParams, response: ok(Type.Array(schemas.summary)) } }, async (request) =>
     repo.listVersions(request.params.id),
   );
-  r.post(`${base}/:id/versions/create`, { config: perm('update'), schema: { params: IdParams, body: Commit } }, async (request, reply) => {
+  r.post(`${base}/:id/versions/create`, { config: perm('update'), schema: { operationId: `commit${noun}Version`, params: IdParams, body: Commit, response: created(schemas.version) } }, async (request, reply) => {
     const version = await repo.commitVersion(request.params.id, {
       commit_message: request.body.commit_message ?? null,
       committed_by: request.principal!.username,
@@ -60,20 +64,20 @@ export function versionRoutes<V>(app: FastifyInstance, options: VersionRoutesOpt
   });
   r.get(`${base}/:id/versions/diff`, {
     config: perm('read'),
-    schema: { params: IdParams, querystring: Type.Object({ from: Id, to: Id }) },
+    schema: { operationId: `diff${noun}Versions`, params: IdParams, querystring: Type.Object({ from: Id, to: Id }), response: ok(VersionDiffOut) },
   }, async (request) => {
     await own(request.params.id, request.query.from);
     await own(request.params.id, request.query.to);
     return repo.diffVersions(request.query.from, request.query.to);
   });
-  r.get(`${base}/:id/versions/:versionId`, { config: perm('read'), schema: { params: VersionParams } }, async (request) =>
+  r.get(`${base}/:id/versions/:versionId`, { config: perm('read'), schema: { operationId: `get${noun}Version`, params: VersionParams, response: ok(schemas.version) } }, async (request) =>
     own(request.params.id, request.params.versionId),
   );
-  r.post(`${base}/:id/versions/:versionId/restore`, { config: perm('update'), schema: { params: VersionParams } }, async (request) => {
+  r.post(`${base}/:id/versions/:versionId/restore`, { config: perm('update'), schema: { operationId: `restore${noun}Version`, params: VersionParams, response: ok(schemas.detail) } }, async (request) => {
     await own(request.params.id, request.params.versionId);
     return repo.restoreVersion(request.params.id, request.params.versionId);
   });
-  r.delete(`${base}/:id/versions/:versionId`, { config: perm('update'), schema: { params: VersionParams } }, async (request) => {
+  r.delete(`${base}/:id/versions/:versionId`, { config: perm('update'), schema: { operationId: `delete${noun}Version`, params: VersionParams, response: ok(MessageBody) } }, async (request) => {
     await own(request.params.id, request.params.versionId);
     await repo.deleteVersion(request.params.versionId);
     return { message: 'Version deleted' };

@@ -37,6 +37,20 @@ export async function assertDataSource(trx: Trx, id: string, what: string): Prom
   if (!ds) throw badRequest(`${what} (${id}) does not exist`);
 }
 
+/** Each validation script is `{ name, script, message? }` for a declared parameter. */
+function checkValidates(validates: unknown[], params: readonly ParameterDefinition[]): void {
+  validates.forEach((entry, i) => {
+    const v = entry as { name?: unknown; script?: unknown; message?: unknown } | null;
+    if (!v || typeof v !== 'object' || typeof v.name !== 'string' || typeof v.script !== 'string') {
+      throw badRequest(`param_validates[${i}]: give { name, script, message? } with text values`);
+    }
+    if (v.message !== undefined && v.message !== null && typeof v.message !== 'string') {
+      throw badRequest(`param_validates[${i}].message: must be text`);
+    }
+    if (!params.some((p) => p.name === v.name)) throw badRequest(`param_validates[${i}]: "${v.name}" is not a declared parameter`);
+  });
+}
+
 /** Checks a whole draft against the catalog; returns the row values and the route key it claims. */
 export async function checkDraft(trx: Trx, input: EndpointInput) {
   const name = typeof input.name === 'string' ? input.name.trim() : '';
@@ -67,6 +81,7 @@ export async function checkDraft(trx: Trx, input: EndpointInput) {
   if (description !== null && typeof description !== 'string') throw badRequest('description: must be text or null');
   const path = normaliseEndpointPath(input.path);
   const params = checkParameters(input.params, path);
+  checkValidates(validates, params);
 
   const mod = await trx
     .selectFrom('modules')

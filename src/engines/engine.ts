@@ -25,6 +25,18 @@ export interface EngineContext {
   dialect: Dialect;
   /** Most rows one response may carry, and the page size when none is asked. */
   maxRows: number;
+  /** The request's logger (it carries the request id), for engines that log for user code (scripts). */
+  log?: EngineLogger;
+  /** Where the data source lives, for engines that describe it to user code (never credentials). */
+  datasource?: { type: string; host?: string | null; database: string };
+}
+
+/** The part of a pino logger engines use. */
+export interface EngineLogger {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
 }
 
 export interface EngineResponse {

@@ -14,6 +14,7 @@ import { endpointModules } from './endpoints.ts';
 import { loadAccessSnapshot } from './client-auth.ts';
 import { loadFirewall } from './firewall.ts';
 import type { TokenService } from '../auth/tokens.ts';
+import type { ScriptEngine } from '../engines/script/index.ts';
 
 /** Changes that alter routes: every route is prepared again. */
 const ROUTE_ENTITIES = new Set(['module', 'spec', 'datasource', 'endpoint', 'macro', '*']);
@@ -31,6 +32,7 @@ export class Gateway {
   readonly #tokens: TokenService;
   readonly #log: Logger;
   readonly #maxLimit: number;
+  readonly #scripts: ScriptEngine | null;
   #current: Snapshot = assembleSnapshot(0, []);
   #building: Promise<void> | null = null;
   #again = false;
@@ -47,7 +49,7 @@ export class Gateway {
       tokens: TokenService;
     },
     log: Logger,
-    options: { maxLimit: number },
+    options: { maxLimit: number; scripts?: ScriptEngine | null },
   ) {
     this.#catalog = deps.catalog;
     this.#modules = deps.modules;
@@ -57,6 +59,7 @@ export class Gateway {
     this.#tokens = deps.tokens;
     this.#log = log;
     this.#maxLimit = options.maxLimit;
+    this.#scripts = options.scripts ?? null;
   }
 
   get snapshot(): Snapshot {
@@ -130,7 +133,10 @@ export class Gateway {
         };
       }),
     );
-    const managed = endpointModules(await this.#endpoints.publishedEndpoints(), await this.#macros.allPublishedMacros());
+    const managed = endpointModules(await this.#endpoints.publishedEndpoints(), await this.#macros.allPublishedMacros(), {
+      scripts: this.#scripts,
+      datasources,
+    });
     const snapshot = assembleSnapshot(version, [...modules, ...managed], this.#log, await this.#guards());
     this.#log.info({ version, routes: snapshot.routes.length, broken: snapshot.broken.length }, 'gateway snapshot live');
     return snapshot;

@@ -123,11 +123,11 @@ export async function handleGatewayRequest(
       naming,
     };
     trace.params = Object.keys(params).length > 0 || search.size > 0 ? { path: params, query: Object.fromEntries(search) } : null;
-    const { pool, dialect } = await services.dataSourcePool(route.datasourceId);
+    const { pool, dialect, settings } = await services.dataSourcePool(route.datasourceId);
     t.mark('params');
 
     // engine
-    const result = await route.runnable.run(engineRequest, { pool, dialect, maxRows: config.maxResponseRows });
+    const result = await route.runnable.run(engineRequest, { pool, dialect, maxRows: config.maxResponseRows, log: request.log, datasource: settings });
     t.mark('engine');
 
     reply.status(result.status);

@@ -22,13 +22,21 @@ export interface Running {
   base: string;
 }
 
-/** Starts `portico serve` with a clean environment and DATA_DIR; resolves when `ready` appears in its output. */
-export async function startPortico(dataDir: string, args: string[] = [], ready = 'listening on'): Promise<Running> {
+/**
+ * Starts `portico serve` with a clean environment (plus `env`) and DATA_DIR; resolves when `ready` appears in
+ * its output.
+ */
+export async function startPortico(
+  dataDir: string,
+  args: string[] = [],
+  ready = 'listening on',
+  env: Record<string, string> = {},
+): Promise<Running> {
   const port = await freePort();
   let output = '';
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'serve', ...args], {
+  const child = spawn(process.execPath, ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts', 'serve', ...args], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d: Buffer) => (output += d.toString()));

@@ -7,6 +7,19 @@ import { overviewRoutes } from '../../../src/admin/overview.ts';
 import { bareAdminApp, type DeclaredRoute } from '../../helpers/admin-routes.ts';
 import { backends, knownDataset, openTestCatalog, type OpenedCatalog } from './setup.ts';
 
+/** What the endpoint repository's `recentCommits` gives (the routes pass it through). */
+const COMMIT = {
+  id: 'commit-1',
+  api_assignment_id: 'endpoint-1',
+  endpoint: 'orders',
+  module_id: 'module-1',
+  module: 'shop',
+  version: 3,
+  commit_message: 'faster',
+  committed_by: 'root',
+  committed_at: '2024-01-02T03:04:05.000Z',
+};
+
 describe.each(backends)('access-log and overview routes on %s', (backend) => {
   let opened: OpenedCatalog;
   let app: FastifyInstance;
@@ -25,7 +38,7 @@ describe.each(backends)('access-log and overview routes on %s', (backend) => {
         accessLogs,
         recentCommits: async (limit) => {
           commitLimits.push(limit);
-          return [{ id: 'commit-1' }];
+          return [COMMIT];
         },
       });
     });
@@ -88,8 +101,8 @@ describe.each(backends)('access-log and overview routes on %s', (backend) => {
     expect((await get('/top-paths?limit=2')).map((p: { path: string }) => p.path)).toEqual(['/api/shop/items', '/api/shop/orders']);
     expect((await get('/status-breakdown')).classes).toEqual({ '2xx': 2, '3xx': 0, '4xx': 2, '5xx': 1, other: 0 });
     expect((await get('/recent-access?limit=3')).map((r: { id: string }) => r.id)).toEqual(data.rows.slice(0, 3).map((r) => r.id));
-    expect(await get('/recent-commits?limit=4')).toEqual([{ id: 'commit-1' }]);
-    expect(await get('/recent-commits')).toEqual([{ id: 'commit-1' }]);
+    expect(await get('/recent-commits?limit=4')).toEqual([COMMIT]);
+    expect(await get('/recent-commits')).toEqual([COMMIT]);
     expect(commitLimits).toEqual([4, 10]);
     expect((await app.inject({ method: 'GET', url: '/api/v1/overview/top-paths?limit=1000' })).statusCode).toBe(422);
   });

@@ -109,6 +109,17 @@ describe('users and roles through the admin API', () => {
     expect((await signIn('pat', 'second-password')).statusCode).toBe(200);
   });
 
+  it('tells a signed-in user what they may do: a Viewer gets only read grants, a superuser none listed', async () => {
+    await call(root, 'POST', '/users/create', { username: 'vic', password: 'viewer-password', role_ids: [roleIds.Viewer] });
+    const viewer = (await signIn('vic', 'viewer-password')).json().access_token as string;
+    const me = (await call(viewer, 'GET', '/users/me')).json();
+    expect(me.is_superuser).toBe(false);
+    expect(me.permissions).toContain('datasource:read:*');
+    expect(me.permissions.filter((p: string) => !p.includes(':read:'))).toEqual([]);
+    const rootMe = (await call(root, 'GET', '/users/me')).json();
+    expect(rootMe).toMatchObject({ is_superuser: true, permissions: [] });
+  });
+
   it('validates users: short password 422, taken name 409, unknown role 400, unknown user 404', async () => {
     const short = await call(root, 'POST', '/users/create', { username: 'shorty', password: 'short' });
     expect(short.statusCode).toBe(422);

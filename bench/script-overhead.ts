@@ -1,0 +1,161 @@
+/**
+ * Script endpoint overhead: a trivial script endpoint (`return { ok: 1 }`) against the equivalent SQL endpoint
+ * (`SELECT 1 AS ok`) on the same Portico server, in one run, with autocannon on loopback. Reports the median
+ * latency of each and the difference (target: at most 1 ms at the median).
+ *
+ *   node --import tsx bench/script-overhead.ts [--seconds 10] [--connections 10] [--write docs/benchmarks.md]
+ *
+ * Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), as the test suite does.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const opt = (name: string, fallback: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i === -1 ? fallback : args[i + 1]!;
+};
+const SECONDS = Number(opt('seconds', '10'));
+const CONNECTIONS = Number(opt('connections', '10'));
+const WRITE = opt('write', '');
+const TARGET_MS = 1;
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+async function startPortico(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const cmd = ['--no-node-snapshot', '--import', 'tsx', 'src/main.ts', 'serve'];
+  const child = spawn(process.execPath, cmd, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  await new Promise<void>((resolve, reject) => {
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      if (/listening on/.test(out)) resolve();
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`portico exited (${code}):\n${out}`)));
+    setTimeout(() => reject(new Error(`portico did not start:\n${out}`)), 60_000).unref();
+  });
+  return child;
+}
+
+interface Measured {
+  p50: number;
+  rps: number;
+}
+
+async function measure(url: string): Promise<Measured> {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { p50: result.latency.p50, rps: result.requests.average };
+}
+
+async function main(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
+  let child: ChildProcess | null = null;
+  try {
+    const port = await freePort();
+    child = await startPortico({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      PORTICO_DEMO: 'false',
+      FIRST_SUPERUSER: 'bench',
+      FIRST_SUPERUSER_PASSWORD: 'bench-password',
+      LOG_LEVEL: 'warn',
+      EXTERNAL_DB_POOL_SIZE: '5',
+      SCRIPT_MAX_CONCURRENT: String(Math.max(CONNECTIONS, 8)),
+      FLOW_CONTROL_RATE_LIMIT_PER_MINUTE: '1000000',
+      FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT: '10000',
+    });
+    const base = `http://127.0.0.1:${port}`;
+    const login = await fetch(`${base}/api/v1/login/access-token`, { method: 'POST', body: new URLSearchParams({ username: 'bench', password: 'bench-password' }) });
+    const auth = { authorization: `Bearer ${((await login.json()) as { access_token: string }).access_token}`, 'content-type': 'application/json' };
+    const post = async (url: string, body: object, expected: number) => {
+      const res = await fetch(`${base}/api/v1${url}`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+      if (res.status !== expected) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+      return (await res.json()) as { id: string };
+    };
+    const ds = await post('/datasources/create', { name: 'pg', product_type: 'postgres', host: '127.0.0.1', port: 5432, database: 'postgres', username: 'postgres' }, 201);
+    const mod = await post('/modules/create', { name: 'bench', path_prefix: 'bench' }, 201);
+    for (const e of [
+      { name: 'sql ok', path: '/sql', execute_engine: 'sql', content: 'SELECT 1 AS ok' },
+      { name: 'script ok', path: '/script', execute_engine: 'script', content: 'async function execute() { return { ok: 1 }; }' },
+    ]) {
+      const created = await post('/api-assignments/create', { module_id: mod.id, datasource_id: ds.id, access_type: 'public', http_method: 'GET', ...e }, 201);
+      await post(`/api-assignments/${created.id}/versions/create`, {}, 201);
+      await post('/api-assignments/publish', { id: created.id }, 200);
+    }
+    const urls = { sql: `${base}/bench/sql`, script: `${base}/bench/script` };
+    for (const url of Object.values(urls)) {
+      const res = await fetch(url);
+      if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
+    }
+    log('warming up…');
+    await autocannon({ url: urls.sql, connections: CONNECTIONS, duration: 2 });
+    await autocannon({ url: urls.script, connections: CONNECTIONS, duration: 2 });
+    // Alternate the order so drift on a shared machine hits both sides alike.
+    const s1 = await measure(urls.sql);
+    const c1 = await measure(urls.script);
+    const c2 = await measure(urls.script);
+    const s2 = await measure(urls.sql);
+    const sql = { p50: (s1.p50 + s2.p50) / 2, rps: (s1.rps + s2.rps) / 2 };
+    const script = { p50: (c1.p50 + c2.p50) / 2, rps: (c1.rps + c2.rps) / 2 };
+    const diff = script.p50 - sql.p50;
+    const table = [
+      '| endpoint | median latency | req/s |',
+      '|---|---|---|',
+      `| SQL \`SELECT 1 AS ok\` | ${sql.p50.toFixed(2)} ms | ${sql.rps.toFixed(0)} |`,
+      `| script \`return { ok: 1 }\` | ${script.p50.toFixed(2)} ms | ${script.rps.toFixed(0)} |`,
+      `| **difference** | **${diff >= 0 ? '+' : ''}${diff.toFixed(2)} ms** (target ≤ ${TARGET_MS} ms) | |`,
+    ].join('\n');
+    process.stdout.write(`${table}\n`);
+    if (WRITE) {
+      const file = path.resolve(ROOT, WRITE);
+      const text = fs.readFileSync(file, 'utf8');
+      const measured = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${SECONDS} s × 2 per side, ${CONNECTIONS} connections:`;
+      const block = `<!-- script-overhead:start -->\n${measured}\n\n${table}\n<!-- script-overhead:end -->`;
+      const section = [
+        '## Script endpoint overhead',
+        '',
+        'What running code in the sandbox costs per call: a script endpoint returning `{ ok: 1 }` against the SQL',
+        'endpoint `SELECT 1 AS ok` on the same server, same pipeline, measured in one run. The script call takes a',
+        'pooled isolate, creates a fresh context, runs the precompiled script and copies the result out; the SQL call',
+        'makes one round trip to PostgreSQL. Medians are autocannon\'s p50 latency.',
+        '',
+        'Reproduce:',
+        '',
+        '```sh',
+        'node --import tsx bench/script-overhead.ts --seconds 10 --connections 10 --write docs/benchmarks.md',
+        '```',
+        '',
+        block,
+      ].join('\n');
+      const next = /<!-- script-overhead:start -->[\s\S]*<!-- script-overhead:end -->/.test(text)
+        ? text.replace(/<!-- script-overhead:start -->[\s\S]*<!-- script-overhead:end -->/, block)
+        : `${text.trimEnd()}\n\n${section}\n`;
+      fs.writeFileSync(file, next);
+      log(`wrote ${WRITE}`);
+    }
+  } finally {
+    child?.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
