@@ -198,12 +198,13 @@ export class EndpointRepository {
   }
 
   /**
-   * Makes a version live (default: the latest; 400 `no_version` when there is none). A `sql` version needs
-   * a data source that still exists (400 `no_datasource`).
+   * Makes a version live (default: the latest; 400 `no_version` when there is none). Every version needs a
+   * data source that still exists (400 `no_datasource`): SQL runs on it, and a script's `db` and request
+   * transaction are bound to it.
    */
   async publish(id: string, versionId?: string): Promise<EndpointDetail> {
     await versions.publishVersion(this.#catalog, VERSIONS, id, versionId, async (trx, v) => {
-      if (v.execute_engine === 'sql' && !v.datasource_id) {
+      if (!v.datasource_id) {
         throw new AppError(400, 'no_datasource', `Version ${v.version} has no data source to run on`);
       }
       if (v.datasource_id) {

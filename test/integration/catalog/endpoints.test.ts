@@ -209,6 +209,8 @@ describe.each(backends)('modules and endpoints in a %s catalog', (backend) => {
         status: 400,
         message: expect.stringMatching(/reserved/),
       });
+      // `/` itself leads to the admin UI: no endpoint can take it.
+      await expect(endpoints.create(endpoint(root.id, { path: '/' }))).rejects.toMatchObject({ status: 400 });
       await expect(endpoints.update(crypto.randomUUID(), { name: 'x' })).rejects.toMatchObject({ status: 404 });
       expect((await endpoints.list({ module_id: mod.id })).total).toBe(0);
     });
@@ -486,10 +488,13 @@ describe.each(backends)('modules and endpoints in a %s catalog', (backend) => {
       expect(await endpoints.get(ep.id)).toMatchObject({ is_published: false, published_version_id: null });
       await endpoints.deleteVersion(v1.id);
 
-      // A SQL version needs a data source.
+      // A version needs a data source, whatever its engine.
       const bare = await endpoints.create(endpoint(mod.id, { path: '/bare', datasource_id: null }));
       await endpoints.commitVersion(bare.id);
       await expect(endpoints.publish(bare.id)).rejects.toMatchObject({ status: 400, code: 'no_datasource' });
+      const bareScript = await endpoints.create(endpoint(mod.id, { path: '/bare-script', datasource_id: null, execute_engine: 'script', content: 'return 1' }));
+      await endpoints.commitVersion(bareScript.id);
+      await expect(endpoints.publish(bareScript.id)).rejects.toMatchObject({ status: 400, code: 'no_datasource' });
     });
 
     it('publishedEndpoints lists only published endpoints of active modules, with the published version', async () => {
