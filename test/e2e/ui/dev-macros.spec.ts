@@ -8,7 +8,7 @@ import { createEndpoint, createModule, unique } from './dev-setup.ts';
 test('a macro created, published and offered in the endpoint editor completion', async ({ signedIn: page, adminApi }) => {
   const name = unique('paginate').replace(/[^\w]/g, '_');
   await page.goto('/ui/dev/macros');
-  await expect(page.getByRole('heading', { name: 'Macros' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Macros', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'New macro' }).first().click();
   const dialog = page.getByRole('dialog', { name: 'New macro' });
   await dialog.getByLabel('Name').fill(name);

@@ -31,6 +31,7 @@ export interface EndpointInput {
   http_method?: string;
   execute_engine?: 'sql' | 'script';
   datasource_id?: string;
+  access_type?: 'public' | 'private';
   content?: string;
   params?: unknown[];
 }

@@ -38,7 +38,7 @@ test('two commits from the editor and a side-by-side diff of the change', async 
 test('publishing a version shows the Published badge, unpublishing removes it', async ({ signedIn: page, adminApi, chinookPg }) => {
   const ds = await createDataSource(adminApi, await chinookPg());
   const mod = await createModule(adminApi);
-  const ep = await createEndpoint(adminApi, { module_id: mod.id, name: 'Genres', path: '/genres', datasource_id: ds.id, content: 'SELECT genre_id, name FROM genre ORDER BY genre_id' });
+  const ep = await createEndpoint(adminApi, { module_id: mod.id, name: 'Genres', path: '/genres', datasource_id: ds.id, access_type: 'public', content: 'SELECT genre_id, name FROM genre ORDER BY genre_id' });
   await commit(adminApi, ep.id, 'Genres list');
   await page.goto(`/ui/dev/endpoints/${ep.id}?tab=versions`);
   await expect(page.getByText('Not published')).toBeVisible();

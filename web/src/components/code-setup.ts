@@ -99,7 +99,8 @@ export function languageSupport(
   },
 ): Extension {
   const extra = (options.completions ?? []).map((c): Completion => (typeof c === 'string' ? { label: c, type: 'variable' } : c));
-  const data = language === 'sql' ? sqlLanguageData : jsLanguageData;
+  // Language data must be attached to the very language in use (each SQL dialect has its own).
+  const data = language === 'sql' ? dialects[options.sqlFlavour ?? 'postgres'].language.data : jsLanguageData;
   const extraSource = [
     ...(extra.length
       ? [
@@ -125,7 +126,6 @@ export function languageSupport(
   return sources.length ? [EditorState.languageData.of(() => sources.map((autocomplete) => ({ autocomplete })))] : [];
 }
 
-const sqlLanguageData = sql().language.data;
 const jsLanguageData = javascript().language.data;
 
 /** Everything but language, theme and read-only state. */

@@ -52,11 +52,8 @@ export function toRequestParams(defs: readonly ParamDef[], values: ParamValues):
   for (const d of defs) {
     const type = typeOf(d);
     const raw = values[d.name] ?? '';
-    if (raw.trim() === '' && type !== 'string') {
-      if (d.is_required) errors[d.name] = `${d.name} is required`;
-      continue;
-    }
-    if (raw === '') {
+    // Blank is "not sent", except that a string may be spaces on purpose.
+    if (type === 'string' ? raw === '' : raw.trim() === '') {
       if (d.is_required) errors[d.name] = `${d.name} is required`;
       continue;
     }

@@ -325,7 +325,7 @@ function Editor({ endpoint, reload }: { endpoint: EndpointDetail | null; reload:
         </TabsList>
 
         <TabsContent value="basic">
-          <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+          <div className={endpoint ? 'grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]' : 'max-w-4xl'}>
             <Card>
               <CardContent className="grid gap-4 pt-6 sm:grid-cols-2">
                 <FormField label="Module" error={errors.module_id} required>
@@ -376,7 +376,11 @@ function Editor({ endpoint, reload }: { endpoint: EndpointDetail | null; reload:
                 </FormField>
               </CardContent>
             </Card>
-            <div className="space-y-6">{endpoint && <EndpointGroups endpointId={endpoint.id} />}</div>
+            {endpoint && (
+              <div className="space-y-6">
+                <EndpointGroups endpointId={endpoint.id} />
+              </div>
+            )}
           </div>
         </TabsContent>
 
