@@ -1,9 +1,10 @@
 /**
  * Script endpoint overhead: a trivial script endpoint (`return { ok: 1 }`) against the equivalent SQL endpoint
  * (`SELECT 1 AS ok`) on the same Portico server, in one run, with autocannon on loopback. Reports the median
- * latency of each and the difference (target: at most 1 ms at the median).
+ * latency of each and the difference (target: at most 1 ms at the median), and the server's CPU time per
+ * request (user + system of the Portico process, all threads: what the sandbox costs when the cores are busy).
  *
- *   node --import tsx bench/script-overhead.ts [--seconds 10] [--connections 10] [--write docs/benchmarks.md]
+ *   node --import tsx bench/script-overhead.ts [--seconds 10] [--connections 1,10] [--slots 10] [--write docs/benchmarks.md]
  *
  * Needs PostgreSQL on 127.0.0.1:5432 (user postgres, trust), as the test suite does.
  */
@@ -21,8 +22,11 @@ const opt = (name: string, fallback: string) => {
   return i === -1 ? fallback : args[i + 1]!;
 };
 const SECONDS = Number(opt('seconds', '10'));
-const CONNECTIONS = Number(opt('connections', '10'));
+/** Concurrency levels: 1 shows the added latency of one call, 10 the cost under load (queueing on the cores). */
+const LEVELS = opt('connections', '1,10').split(',').map(Number);
 const WRITE = opt('write', '');
+/** Isolates in the pool (SCRIPT_MAX_CONCURRENT). */
+const SCRIPT_SLOTS = Number(opt('slots', String(Math.max(...LEVELS, 8))));
 const TARGET_MS = 1;
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -56,13 +60,30 @@ async function startPortico(env: NodeJS.ProcessEnv): Promise<ChildProcess> {
 interface Measured {
   p50: number;
   rps: number;
+  /** Server CPU (ms, all threads) per request; NaN where /proc is not available. */
+  cpu: number;
 }
 
-async function measure(url: string): Promise<Measured> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: SECONDS, pipelining: 1 });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { p50: result.latency.p50, rps: result.requests.average };
+/** CPU time (ms) the process has used so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), counted from the state field (3).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
+
+async function measure(url: string, pid: number | undefined, connections: number): Promise<Measured> {
+  const before = cpuMs(pid);
+  const result = await autocannon({ url, connections, duration: SECONDS, pipelining: 1 });
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return { p50: result.latency.p50, rps: result.requests.average, cpu: (cpuMs(pid) - before) / Math.max(1, result.requests.total) };
+}
+
+const mean = (a: Measured, b: Measured): Measured => ({ p50: (a.p50 + b.p50) / 2, rps: (a.rps + b.rps) / 2, cpu: (a.cpu + b.cpu) / 2 });
+const loadavg = () => os.loadavg()[0]!.toFixed(1);
 
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'portico-bench-'));
@@ -78,7 +99,7 @@ async function main(): Promise<void> {
       FIRST_SUPERUSER_PASSWORD: 'bench-password',
       LOG_LEVEL: 'warn',
       EXTERNAL_DB_POOL_SIZE: '5',
-      SCRIPT_MAX_CONCURRENT: String(Math.max(CONNECTIONS, 8)),
+      SCRIPT_MAX_CONCURRENT: String(SCRIPT_SLOTS),
       FLOW_CONTROL_RATE_LIMIT_PER_MINUTE: '1000000',
       FLOW_CONTROL_MAX_CONCURRENT_PER_CLIENT: '10000',
     });
@@ -105,29 +126,37 @@ async function main(): Promise<void> {
       const res = await fetch(url);
       if (res.status !== 200) throw new Error(`${url}: ${res.status} ${await res.text()}`);
     }
-    log('warming up…');
-    await autocannon({ url: urls.sql, connections: CONNECTIONS, duration: 2 });
-    await autocannon({ url: urls.script, connections: CONNECTIONS, duration: 2 });
-    // Alternate the order so drift on a shared machine hits both sides alike.
-    const s1 = await measure(urls.sql);
-    const c1 = await measure(urls.script);
-    const c2 = await measure(urls.script);
-    const s2 = await measure(urls.sql);
-    const sql = { p50: (s1.p50 + s2.p50) / 2, rps: (s1.rps + s2.rps) / 2 };
-    const script = { p50: (c1.p50 + c2.p50) / 2, rps: (c1.rps + c2.rps) / 2 };
-    const diff = script.p50 - sql.p50;
-    const table = [
-      '| endpoint | median latency | req/s |',
-      '|---|---|---|',
-      `| SQL \`SELECT 1 AS ok\` | ${sql.p50.toFixed(2)} ms | ${sql.rps.toFixed(0)} |`,
-      `| script \`return { ok: 1 }\` | ${script.p50.toFixed(2)} ms | ${script.rps.toFixed(0)} |`,
-      `| **difference** | **${diff >= 0 ? '+' : ''}${diff.toFixed(2)} ms** (target ≤ ${TARGET_MS} ms) | |`,
-    ].join('\n');
+    const loadBefore = loadavg();
+    const pid = child.pid;
+    const sign = (n: number) => (n >= 0 ? '+' : '');
+    const rows = ['| connections | endpoint | median latency | req/s | server CPU per request |', '|---|---|---|---|---|'];
+    for (const connections of LEVELS) {
+      log(`${connections} connection(s): warming up…`);
+      await autocannon({ url: urls.sql, connections, duration: 2 });
+      await autocannon({ url: urls.script, connections, duration: 2 });
+      // Alternate the order so drift on a shared machine hits both sides alike.
+      const s1 = await measure(urls.sql, pid, connections);
+      const c1 = await measure(urls.script, pid, connections);
+      const c2 = await measure(urls.script, pid, connections);
+      const s2 = await measure(urls.sql, pid, connections);
+      const sql = mean(s1, s2);
+      const script = mean(c1, c2);
+      const diff = script.p50 - sql.p50;
+      rows.push(
+        `| ${connections} | SQL \`SELECT 1 AS ok\` | ${sql.p50.toFixed(2)} ms | ${sql.rps.toFixed(0)} | ${sql.cpu.toFixed(2)} ms |`,
+        `| ${connections} | script \`return { ok: 1 }\` | ${script.p50.toFixed(2)} ms | ${script.rps.toFixed(0)} | ${script.cpu.toFixed(2)} ms |`,
+        `| ${connections} | **difference** | **${sign(diff)}${diff.toFixed(2)} ms** (target ≤ ${TARGET_MS} ms) | | ${sign(script.cpu - sql.cpu)}${(script.cpu - sql.cpu).toFixed(2)} ms |`,
+      );
+    }
+    const table = rows.join('\n');
+    log(`load average (1 min) before: ${loadBefore}, after: ${loadavg()}`);
     process.stdout.write(`${table}\n`);
     if (WRITE) {
       const file = path.resolve(ROOT, WRITE);
       const text = fs.readFileSync(file, 'utf8');
-      const measured = `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ${SECONDS} s × 2 per side, ${CONNECTIONS} connections:`;
+      const measured =
+        `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), Node ${process.version}, ` +
+        `${SECONDS} s × 2 per side at each concurrency, SCRIPT_MAX_CONCURRENT=${SCRIPT_SLOTS}; load average ${loadBefore} before the run, ${loadavg()} after:`;
       const block = `<!-- script-overhead:start -->\n${measured}\n\n${table}\n<!-- script-overhead:end -->`;
       const section = [
         '## Script endpoint overhead',
@@ -140,7 +169,7 @@ async function main(): Promise<void> {
         'Reproduce:',
         '',
         '```sh',
-        'node --import tsx bench/script-overhead.ts --seconds 10 --connections 10 --write docs/benchmarks.md',
+        'node --import tsx bench/script-overhead.ts --seconds 10 --connections 1,10 --write docs/benchmarks.md',
         '```',
         '',
         block,
