@@ -8,7 +8,7 @@ import type { Config } from '../../config.ts';
 import type { Dialect, Pool } from '../../datasources/dialect.ts';
 import type { EngineLogger } from '../engine.ts';
 import { createScriptCacheStore, type ScriptCacheStore } from './cache.ts';
-import { createScriptHttp, type ScriptHttp } from './http.ts';
+import { createScriptHttp, type ScriptHttpClient } from './http.ts';
 import { loadExtraModules } from './modules.ts';
 import { CallHost, type ScriptTrace } from './host.ts';
 import { ScriptRuntime, type ScriptInit } from './runtime.ts';
@@ -37,12 +37,14 @@ export class ScriptEngine {
   readonly runtime: ScriptRuntime;
   readonly #config: Config;
   readonly #redis: Redis | null;
-  #http: ScriptHttp | null = null;
+  /** Made at start, so a bad SCRIPT_HTTP_ALLOW_* entry stops the server with the configuration message. */
+  readonly #http: ScriptHttpClient;
   #cache: ScriptCacheStore | null = null;
 
   constructor(config: Config, redis: Redis | null, runtime?: ScriptRuntime) {
     this.#config = config;
     this.#redis = redis;
+    this.#http = createScriptHttp(config);
     this.runtime =
       runtime ??
       ScriptRuntime.fromConfig(config, {
@@ -65,7 +67,7 @@ export class ScriptEngine {
       log: call.log,
       label: call.label,
       trace: call.trace,
-      http: () => (this.#http ??= createScriptHttp(this.#config)),
+      http: () => this.#http,
       cache: () => this.#cacheStore().forEndpoint(call.endpointId),
     });
     const env: Record<string, string> = {};
@@ -86,6 +88,7 @@ export class ScriptEngine {
   async close(): Promise<void> {
     await this.runtime.close();
     await this.#cache?.close();
+    await this.#http.close();
   }
 
   #cacheStore(): ScriptCacheStore {

@@ -264,3 +264,19 @@ describe('script HTTP: limits and failures', () => {
     expect(main.seen.length).toBe(before);
   });
 });
+
+describe('the script engine at start', () => {
+  it('refuses a bad SCRIPT_HTTP_ALLOW_HOSTS entry with the configuration message, before any script runs', async () => {
+    const { loadConfig, ConfigError } = await import('../../../src/config.ts');
+    const { ScriptEngine } = await import('../../../src/engines/script/index.ts');
+    const config = loadConfig({ SCRIPT_HTTP_ALLOW_HOSTS: 'http://api example.com/x' });
+    let error: unknown;
+    try {
+      new ScriptEngine(config, null);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toMatch(/SCRIPT_HTTP_ALLOW_HOSTS: "http:\/\/api example.com\/x" is not a host name/);
+  });
+});
