@@ -4,8 +4,8 @@
  */
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { Lock, MoreHorizontal, Pencil, Plus, Search, ShieldCheck, Trash2, X } from 'lucide-react';
+import { getRouteApi } from '@tanstack/react-router';
+import { Lock, Pencil, Plus, Search, ShieldCheck, Trash2, X } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
 import { fieldErrors, type FieldErrors } from '../../api/errors';
 import type { components } from '../../api/schema';
@@ -13,7 +13,6 @@ import { RequirePermission } from '../../auth/require-permission';
 import { useCan } from '../../auth/use-me';
 import { qk } from '../../lib/query-keys';
 import { formatDate, formatNumber } from '../../lib/format';
-import { PageHeader } from '../../components/ui/page-header';
 import { Button } from '../../components/ui/button';
 import { Input } from '../../components/ui/input';
 import { Textarea } from '../../components/ui/textarea';
@@ -21,13 +20,15 @@ import { Badge } from '../../components/ui/badge';
 import { Checkbox } from '../../components/ui/checkbox';
 import { FormField } from '../../components/ui/form-field';
 import { Pager } from '../../components/ui/pager';
-import { Skeleton, TableSkeleton } from '../../components/ui/skeleton';
+import { Skeleton } from '../../components/ui/skeleton';
 import { EmptyState, ErrorState } from '../../components/ui/empty-state';
 import { Dialog, DialogContent, DialogFooter } from '../../components/ui/dialog';
-import { useConfirm } from '../../components/ui/alert-dialog';
 import { toast } from '../../components/ui/toast';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '../../components/ui/dropdown-menu';
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
+import { ACTIONS_COLUMN, DataTable } from '../../components/data-table';
+import { ListPage } from '../../components/list-page';
+import { RowActions } from '../../components/row-actions';
+import { useDeleteAction } from '../../components/use-delete-action';
 
 type Role = components['schemas']['Role'];
 type Permission = components['schemas']['RolePermission'];
@@ -52,9 +53,7 @@ const key = (p: { resource_type: string; action: string }) => `${p.resource_type
 
 export default function RolesPage() {
   const { q, page = 1 } = route.useSearch();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const confirm = useConfirm();
+  const navigate = route.useNavigate();
   const can = useCan();
   const [editing, setEditing] = useState<{ id?: string } | null>(null);
 
@@ -63,14 +62,15 @@ export default function RolesPage() {
     queryFn: () => unwrap(api.POST('/api/v1/roles/list', { body: { page, page_size: PAGE_SIZE, ...(q ? { name__ilike: q } : {}) } })),
   });
 
-  const del = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/roles/delete/{id}', { params: { path: { id } } })),
-    onSuccess: (res) => {
-      void queryClient.invalidateQueries({ queryKey: qk.roles.all });
-      void queryClient.invalidateQueries({ queryKey: qk.users.all });
-      toast.success(res.message);
-    },
-    onError: (e) => toast.error(e),
+  const remove = useDeleteAction({
+    mutationFn: (r: Role) => unwrap(api.DELETE('/api/v1/roles/delete/{id}', { params: { path: { id: r.id } } })),
+    invalidate: [qk.roles.all, qk.users.all],
+    confirm: (r) => ({
+      title: `Delete role "${r.name}"?`,
+      description:
+        r.user_count > 0 ? `${r.user_count} user(s) have it and lose its permissions. This cannot be undone.` : 'No user has it. This cannot be undone.',
+    }),
+    success: (_r, res) => res.message,
   });
 
   const newButton = (
@@ -82,112 +82,58 @@ export default function RolesPage() {
     </RequirePermission>
   );
 
-  const askDelete = async (r: Role) => {
-    if (
-      await confirm({
-        title: `Delete role "${r.name}"?`,
-        description:
-          r.user_count > 0
-            ? `${r.user_count} user(s) have it and lose its permissions. This cannot be undone.`
-            : 'No user has it. This cannot be undone.',
-        confirmLabel: 'Delete',
-        destructive: true,
-      })
-    )
-      del.mutate(r.id);
-  };
-
   return (
-    <RequirePermission resource="role" action="read" page>
-      <PageHeader title="Roles" description="Named sets of permissions; users get what their roles allow." actions={newButton} />
-      <div className="mb-4 relative w-full max-w-xs">
-        <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
-        <Input
-          aria-label="Search roles"
-          placeholder="Search by name…"
-          className="pl-8"
-          defaultValue={q ?? ''}
-          onChange={(e) => void navigate({ to: '/admin/roles', search: { q: e.target.value || undefined, page: undefined }, replace: true })}
-        />
-      </div>
-      {list.isPending ? (
-        <TableSkeleton columns={4} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        q ? (
-          <EmptyState icon={Search} title="No roles match" description={`Nothing is named like “${q}”.`} />
-        ) : (
-          <EmptyState icon={ShieldCheck} title="No roles yet" description="Create a role, tick what it may do, then give it to users." action={newButton} />
-        )
-      ) : (
-        <>
-          <Table aria-label="Roles">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Description</TableHead>
-                <TableHead className="text-right">Users</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead className="w-12">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((r) => (
-                <TableRow key={r.id}>
-                  <TableCell>
-                    <button type="button" className="font-medium text-primary hover:underline" onClick={() => setEditing({ id: r.id })}>
-                      {r.name}
-                    </button>
-                    {r.is_system && (
-                      <Badge variant="secondary" className="ml-2">
-                        <Lock className="size-3" aria-hidden />
-                        System
-                      </Badge>
-                    )}
-                  </TableCell>
-                  <TableCell className="max-w-md truncate text-muted-foreground">{r.description || '—'}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatNumber(r.user_count)}</TableCell>
-                  <TableCell className="text-muted-foreground">{formatDate(r.created_at)}</TableCell>
-                  <TableCell>
-                    {(can('role', 'update') || (can('role', 'delete') && !r.is_system)) && (
-                      <DropdownMenu>
-                        <DropdownMenuTrigger asChild>
-                          <Button variant="ghost" size="icon" aria-label={`Actions for ${r.name}`}>
-                            <MoreHorizontal aria-hidden />
-                          </Button>
-                        </DropdownMenuTrigger>
-                        <DropdownMenuContent>
-                          {can('role', 'update') && (
-                            <DropdownMenuItem onSelect={() => setEditing({ id: r.id })}>
-                              <Pencil aria-hidden />
-                              Edit permissions
-                            </DropdownMenuItem>
-                          )}
-                          {can('role', 'delete') && !r.is_system && (
-                            <>
-                              <DropdownMenuSeparator />
-                              <DropdownMenuItem destructive onSelect={() => void askDelete(r)}>
-                                <Trash2 aria-hidden />
-                                Delete
-                              </DropdownMenuItem>
-                            </>
-                          )}
-                        </DropdownMenuContent>
-                      </DropdownMenu>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => void navigate({ to: '/admin/roles', search: { q, page: p } })} />
-        </>
-      )}
+    <ListPage
+      resource="role"
+      title="Roles"
+      description="Named sets of permissions; users get what their roles allow."
+      actions={newButton}
+      search={{ label: 'Search roles', value: q, onChange: (v) => void navigate({ to: '.', search: { q: v }, replace: true }) }}
+    >
+      <DataTable
+        aria-label="Roles"
+        query={list}
+        rows={list.data?.data}
+        columns={[{ header: 'Name' }, { header: 'Description' }, { header: 'Users', className: 'text-right' }, { header: 'Created' }, ACTIONS_COLUMN]}
+        rowKey={(r) => r.id}
+        empty={
+          q ? (
+            <EmptyState icon={Search} title="No roles match" description={`Nothing is named like “${q}”.`} />
+          ) : (
+            <EmptyState icon={ShieldCheck} title="No roles yet" description="Create a role, tick what it may do, then give it to users." action={newButton} />
+          )
+        }
+        renderRow={(r) => (
+          <>
+            <TableCell>
+              <button type="button" className="font-medium text-primary hover:underline" onClick={() => setEditing({ id: r.id })}>
+                {r.name}
+              </button>
+              {r.is_system && (
+                <Badge variant="secondary" className="ml-2">
+                  <Lock className="size-3" aria-hidden />
+                  System
+                </Badge>
+              )}
+            </TableCell>
+            <TableCell className="max-w-md truncate text-muted-foreground">{r.description || '—'}</TableCell>
+            <TableCell className="text-right tabular-nums">{formatNumber(r.user_count)}</TableCell>
+            <TableCell className="whitespace-nowrap text-muted-foreground">{formatDate(r.created_at)}</TableCell>
+            <TableCell>
+              <RowActions
+                name={r.name}
+                actions={[
+                  { label: 'Edit permissions', icon: Pencil, onSelect: () => setEditing({ id: r.id }), show: can('role', 'update') },
+                  { label: 'Delete', icon: Trash2, destructive: true, onSelect: () => void remove.ask(r), show: can('role', 'delete') && !r.is_system },
+                ]}
+              />
+            </TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { q, page: p } })} />}
+      />
       {editing && <RoleDialog id={editing.id} onClose={() => setEditing(null)} />}
-    </RequirePermission>
+    </ListPage>
   );
 }
 

@@ -5,16 +5,14 @@
  */
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { KeyRound, MoreHorizontal, Pencil, Plus, Power, Search, Trash2, Users } from 'lucide-react';
+import { getRouteApi } from '@tanstack/react-router';
+import { KeyRound, Pencil, Plus, Power, Search, Trash2, Users } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
-import { fieldErrors, type FieldErrors } from '../../api/errors';
 import type { components } from '../../api/schema';
 import { RequirePermission } from '../../auth/require-permission';
 import { useCan, useMe } from '../../auth/use-me';
 import { qk } from '../../lib/query-keys';
 import { formatDate } from '../../lib/format';
-import { PageHeader } from '../../components/ui/page-header';
 import { Button } from '../../components/ui/button';
 import { Input } from '../../components/ui/input';
 import { Badge } from '../../components/ui/badge';
@@ -22,13 +20,16 @@ import { Switch } from '../../components/ui/switch';
 import { FormField } from '../../components/ui/form-field';
 import { CheckList } from '../../components/ui/check-list';
 import { Pager } from '../../components/ui/pager';
-import { TableSkeleton } from '../../components/ui/skeleton';
-import { EmptyState, ErrorState } from '../../components/ui/empty-state';
-import { Dialog, DialogContent, DialogFooter } from '../../components/ui/dialog';
+import { EmptyState } from '../../components/ui/empty-state';
 import { useConfirm } from '../../components/ui/alert-dialog';
 import { toast } from '../../components/ui/toast';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '../../components/ui/dropdown-menu';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
+import { TableCell } from '../../components/ui/table';
+import { ACTIONS_COLUMN, DataTable } from '../../components/data-table';
+import { FormDialog } from '../../components/form-dialog';
+import { ListPage } from '../../components/list-page';
+import { RowActions } from '../../components/row-actions';
+import { useDeleteAction } from '../../components/use-delete-action';
+import { useFieldErrors } from '../../components/use-field-errors';
 
 type User = components['schemas']['User'];
 const route = getRouteApi('/app/admin/users');
@@ -45,7 +46,7 @@ function useRoles(enabled: boolean) {
 
 export default function UsersPage() {
   const { q, page = 1 } = route.useSearch();
-  const navigate = useNavigate();
+  const navigate = route.useNavigate();
   const queryClient = useQueryClient();
   const confirm = useConfirm();
   const can = useCan();
@@ -66,15 +67,27 @@ export default function UsersPage() {
     },
     onError: (e) => toast.error(e),
   });
+  const toggleActive = async (u: User) => {
+    if (
+      !u.is_active ||
+      (await confirm({
+        title: `Deactivate ${u.username}?`,
+        description: 'They are signed out everywhere and cannot sign in until activated again.',
+        confirmLabel: 'Deactivate',
+        destructive: true,
+      }))
+    )
+      setActive.mutate(u);
+  };
 
-  const del = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/users/delete/{id}', { params: { path: { id } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: qk.users.all });
-      void queryClient.invalidateQueries({ queryKey: qk.roles.all });
-      toast.success('User deleted');
-    },
-    onError: (e) => toast.error(e),
+  const remove = useDeleteAction({
+    mutationFn: (u: User) => unwrap(api.DELETE('/api/v1/users/delete/{id}', { params: { path: { id: u.id } } })),
+    invalidate: [qk.users.all, qk.roles.all],
+    confirm: (u) => ({
+      title: `Delete user ${u.username}?`,
+      description: 'Their account and role assignments are removed. This cannot be undone.',
+    }),
+    success: 'User deleted',
   });
 
   const newButton = (
@@ -87,140 +100,70 @@ export default function UsersPage() {
   );
 
   return (
-    <RequirePermission resource="user" action="read" page>
-      <PageHeader title="Users" description="People who sign in to this console and the admin API, and their roles." actions={newButton} />
-      <div className="mb-4 relative w-full max-w-xs">
-        <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
-        <Input
-          aria-label="Search users"
-          placeholder="Search by username…"
-          className="pl-8"
-          defaultValue={q ?? ''}
-          onChange={(e) => void navigate({ to: '/admin/users', search: { q: e.target.value || undefined, page: undefined }, replace: true })}
-        />
-      </div>
-      {list.isPending ? (
-        <TableSkeleton columns={5} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        q ? (
-          <EmptyState icon={Search} title="No users match" description={`No username is like “${q}”.`} />
-        ) : (
-          <EmptyState icon={Users} title="No users yet" description="Add the people who manage Portico and give them roles." action={newButton} />
-        )
-      ) : (
-        <>
-          <Table aria-label="Users">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Username</TableHead>
-                <TableHead>Full name</TableHead>
-                <TableHead>Email</TableHead>
-                <TableHead>Roles</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead className="w-12">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((u) => (
-                <TableRow key={u.id}>
-                  <TableCell className="font-medium">
-                    {u.username}
-                    {u.id === me.data?.id && <span className="ml-2 text-xs text-muted-foreground">(you)</span>}
-                  </TableCell>
-                  <TableCell>{u.full_name || '—'}</TableCell>
-                  <TableCell className="text-muted-foreground">{u.email || '—'}</TableCell>
-                  <TableCell>
-                    <div className="flex flex-wrap gap-1">
-                      {u.is_superuser && <Badge>Superuser</Badge>}
-                      {u.roles.map((r) => (
-                        <Badge key={r} variant="secondary">
-                          {r}
-                        </Badge>
-                      ))}
-                      {!u.is_superuser && u.roles.length === 0 && <span className="text-muted-foreground">No roles</span>}
-                    </div>
-                  </TableCell>
-                  <TableCell>{u.is_active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Inactive</Badge>}</TableCell>
-                  <TableCell className="text-muted-foreground">{formatDate(u.created_at)}</TableCell>
-                  <TableCell>
-                    {(can('user', 'update') || can('user', 'delete')) && (
-                      <DropdownMenu>
-                        <DropdownMenuTrigger asChild>
-                          <Button variant="ghost" size="icon" aria-label={`Actions for ${u.username}`}>
-                            <MoreHorizontal aria-hidden />
-                          </Button>
-                        </DropdownMenuTrigger>
-                        <DropdownMenuContent>
-                          {can('user', 'update') && (
-                            <>
-                              <DropdownMenuItem onSelect={() => setEditing(u)}>
-                                <Pencil aria-hidden />
-                                Edit
-                              </DropdownMenuItem>
-                              <DropdownMenuItem onSelect={() => setResetting(u)}>
-                                <KeyRound aria-hidden />
-                                Set password
-                              </DropdownMenuItem>
-                              <DropdownMenuItem
-                                onSelect={async () => {
-                                  if (
-                                    !u.is_active ||
-                                    (await confirm({
-                                      title: `Deactivate ${u.username}?`,
-                                      description: 'They are signed out everywhere and cannot sign in until activated again.',
-                                      confirmLabel: 'Deactivate',
-                                      destructive: true,
-                                    }))
-                                  )
-                                    setActive.mutate(u);
-                                }}
-                              >
-                                <Power aria-hidden />
-                                {u.is_active ? 'Deactivate' : 'Activate'}
-                              </DropdownMenuItem>
-                            </>
-                          )}
-                          {can('user', 'delete') && (
-                            <>
-                              <DropdownMenuSeparator />
-                              <DropdownMenuItem
-                                destructive
-                                onSelect={async () => {
-                                  if (
-                                    await confirm({
-                                      title: `Delete user ${u.username}?`,
-                                      description: 'Their account and role assignments are removed. This cannot be undone.',
-                                      confirmLabel: 'Delete',
-                                      destructive: true,
-                                    })
-                                  )
-                                    del.mutate(u.id);
-                                }}
-                              >
-                                <Trash2 aria-hidden />
-                                Delete
-                              </DropdownMenuItem>
-                            </>
-                          )}
-                        </DropdownMenuContent>
-                      </DropdownMenu>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => void navigate({ to: '/admin/users', search: { q, page: p } })} />
-        </>
-      )}
+    <ListPage
+      resource="user"
+      title="Users"
+      description="People who sign in to this console and the admin API, and their roles."
+      actions={newButton}
+      search={{
+        label: 'Search users',
+        placeholder: 'Search by username…',
+        value: q,
+        onChange: (v) => void navigate({ to: '.', search: { q: v }, replace: true }),
+      }}
+    >
+      <DataTable
+        aria-label="Users"
+        query={list}
+        rows={list.data?.data}
+        columns={[{ header: 'Username' }, { header: 'Full name' }, { header: 'Email' }, { header: 'Roles' }, { header: 'Status' }, { header: 'Created' }, ACTIONS_COLUMN]}
+        rowKey={(u) => u.id}
+        empty={
+          q ? (
+            <EmptyState icon={Search} title="No users match" description={`No username is like “${q}”.`} />
+          ) : (
+            <EmptyState icon={Users} title="No users yet" description="Add the people who manage Portico and give them roles." action={newButton} />
+          )
+        }
+        renderRow={(u) => (
+          <>
+            <TableCell className="font-medium">
+              {u.username}
+              {u.id === me.data?.id && <span className="ml-2 text-xs text-muted-foreground">(you)</span>}
+            </TableCell>
+            <TableCell>{u.full_name || '—'}</TableCell>
+            <TableCell className="text-muted-foreground">{u.email || '—'}</TableCell>
+            <TableCell>
+              <div className="flex flex-wrap gap-1">
+                {u.is_superuser && <Badge>Superuser</Badge>}
+                {u.roles.map((r) => (
+                  <Badge key={r} variant="secondary">
+                    {r}
+                  </Badge>
+                ))}
+                {!u.is_superuser && u.roles.length === 0 && <span className="text-muted-foreground">No roles</span>}
+              </div>
+            </TableCell>
+            <TableCell>{u.is_active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Inactive</Badge>}</TableCell>
+            <TableCell className="whitespace-nowrap text-muted-foreground">{formatDate(u.created_at)}</TableCell>
+            <TableCell>
+              <RowActions
+                name={u.username}
+                actions={[
+                  { label: 'Edit', icon: Pencil, onSelect: () => setEditing(u), show: can('user', 'update') },
+                  { label: 'Set password', icon: KeyRound, onSelect: () => setResetting(u), show: can('user', 'update') },
+                  { label: u.is_active ? 'Deactivate' : 'Activate', icon: Power, onSelect: () => void toggleActive(u), show: can('user', 'update') },
+                  { label: 'Delete', icon: Trash2, destructive: true, onSelect: () => void remove.ask(u), show: can('user', 'delete') },
+                ]}
+              />
+            </TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { q, page: p } })} />}
+      />
       {editing && <UserDialog user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />}
       {resetting && <PasswordDialog user={resetting} onClose={() => setResetting(null)} />}
-    </RequirePermission>
+    </ListPage>
   );
 }
 
@@ -235,7 +178,7 @@ function UserDialog({ user, onClose }: { user: User | null; onClose: () => void 
   const [fullName, setFullName] = useState(user?.full_name ?? '');
   const [roleIds, setRoleIds] = useState<string[]>(user?.role_ids ?? []);
   const [superuser, setSuperuser] = useState(user?.is_superuser ?? false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, check, onError } = useFieldErrors(['username', 'password', 'email', 'full_name', 'role_ids']);
 
   const save = useMutation({
     mutationFn: () => {
@@ -256,123 +199,96 @@ function UserDialog({ user, onClose }: { user: User | null; onClose: () => void 
       toast.success(user ? `${u.username} saved` : `User ${u.username} created`);
       onClose();
     },
-    onError: (e) => {
-      const f = fieldErrors(e, ['username', 'password', 'email', 'full_name', 'role_ids']);
-      setErrors(f);
-      if (!Object.keys(f).length) toast.error(e);
-    },
+    onError,
   });
 
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const next: FieldErrors = {};
+  const submit = () => {
+    const next: Record<string, string> = {};
     if (!user && !username.trim()) next.username = 'Enter a username';
     if (!user && password.length < 8) next.password = 'The password needs at least 8 characters';
     if (email.trim() && !EMAIL.test(email.trim())) next.email = 'Enter a valid email address';
-    setErrors(next);
-    if (!Object.keys(next).length) save.mutate();
+    if (check(next)) save.mutate();
   };
 
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
-      <DialogContent title={user ? `Edit ${user.username}` : 'New user'} description={user ? undefined : 'They sign in with this username and password.'}>
-        <form onSubmit={submit} className="space-y-4" noValidate>
-          {!user && (
-            <>
-              <FormField label="Username" error={errors.username} required>
-                <Input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoFocus />
-              </FormField>
-              <FormField label="Password" error={errors.password} required hint="At least 8 characters.">
-                <Input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
-              </FormField>
-            </>
-          )}
-          <FormField label="Full name" error={errors.full_name}>
-            <Input value={fullName} onChange={(e) => setFullName(e.target.value)} />
+    <FormDialog
+      title={user ? `Edit ${user.username}` : 'New user'}
+      description={user ? undefined : 'They sign in with this username and password.'}
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel={user ? 'Save' : 'Create user'}
+      pending={save.isPending}
+    >
+      {!user && (
+        <>
+          <FormField label="Username" error={errors.username} required>
+            <Input value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="off" autoFocus />
           </FormField>
-          <FormField label="Email" error={errors.email}>
-            <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+          <FormField label="Password" error={errors.password} required hint="At least 8 characters.">
+            <Input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" />
           </FormField>
-          {roles.data && (
-            <CheckList
-              label="Roles"
-              items={roles.data.data.map((r) => ({ id: r.id, label: r.name, hint: r.description ?? undefined }))}
-              value={roleIds}
-              onChange={setRoleIds}
-              empty="No roles yet."
-            />
-          )}
-          {errors.role_ids && (
-            <p role="alert" className="text-xs font-medium text-destructive">
-              {errors.role_ids}
-            </p>
-          )}
-          {me.data?.is_superuser && (
-            <FormField label="Superuser" inline hint="A superuser may do everything, whatever their roles.">
-              <Switch checked={superuser} onCheckedChange={setSuperuser} />
-            </FormField>
-          )}
-          <DialogFooter>
-            <Button variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {user ? 'Save' : 'Create user'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+        </>
+      )}
+      <FormField label="Full name" error={errors.full_name}>
+        <Input value={fullName} onChange={(e) => setFullName(e.target.value)} />
+      </FormField>
+      <FormField label="Email" error={errors.email}>
+        <Input type="email" value={email} onChange={(e) => setEmail(e.target.value)} />
+      </FormField>
+      {roles.data && (
+        <CheckList
+          label="Roles"
+          items={roles.data.data.map((r) => ({ id: r.id, label: r.name, hint: r.description ?? undefined }))}
+          value={roleIds}
+          onChange={setRoleIds}
+          empty="No roles yet."
+        />
+      )}
+      {errors.role_ids && (
+        <p role="alert" className="text-xs font-medium text-destructive">
+          {errors.role_ids}
+        </p>
+      )}
+      {me.data?.is_superuser && (
+        <FormField label="Superuser" inline hint="A superuser may do everything, whatever their roles.">
+          <Switch checked={superuser} onCheckedChange={setSuperuser} />
+        </FormField>
+      )}
+    </FormDialog>
   );
 }
 
 function PasswordDialog({ user, onClose }: { user: User; onClose: () => void }) {
   const [password, setPassword] = useState('');
   const [confirmPw, setConfirmPw] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, check, onError } = useFieldErrors(['password']);
   const save = useMutation({
     mutationFn: () => unwrap(api.POST('/api/v1/users/update', { body: { id: user.id, password } })),
     onSuccess: () => {
       toast.success(`New password set for ${user.username}; their sessions have ended`);
       onClose();
     },
-    onError: (e) => {
-      const f = fieldErrors(e, ['password']);
-      setErrors(f);
-      if (!Object.keys(f).length) toast.error(e);
-    },
+    onError,
   });
   return (
-    <Dialog open onOpenChange={(o) => !o && onClose()}>
-      <DialogContent title={`Set a new password for ${user.username}`} description="Their current sessions end; tell them the new password.">
-        <form
-          className="space-y-4"
-          noValidate
-          onSubmit={(e) => {
-            e.preventDefault();
-            const next: FieldErrors = {};
-            if (password.length < 8) next.password = 'The password needs at least 8 characters';
-            else if (password !== confirmPw) next.confirm = 'The passwords do not match';
-            setErrors(next);
-            if (!Object.keys(next).length) save.mutate();
-          }}
-        >
-          <FormField label="New password" error={errors.password} required>
-            <Input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
-          </FormField>
-          <FormField label="Confirm new password" error={errors.confirm} required>
-            <Input type="password" value={confirmPw} onChange={(e) => setConfirmPw(e.target.value)} autoComplete="new-password" />
-          </FormField>
-          <DialogFooter>
-            <Button variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              Set password
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      title={`Set a new password for ${user.username}`}
+      description="Their current sessions end; tell them the new password."
+      onClose={onClose}
+      onSubmit={() => {
+        if (password.length < 8) check({ password: 'The password needs at least 8 characters' });
+        else if (password !== confirmPw) check({ confirm: 'The passwords do not match' });
+        else if (check({})) save.mutate();
+      }}
+      submitLabel="Set password"
+      pending={save.isPending}
+    >
+      <FormField label="New password" error={errors.password} required>
+        <Input type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="new-password" autoFocus />
+      </FormField>
+      <FormField label="Confirm new password" error={errors.confirm} required>
+        <Input type="password" value={confirmPw} onChange={(e) => setConfirmPw(e.target.value)} autoComplete="new-password" />
+      </FormField>
+    </FormDialog>
   );
 }

@@ -3,9 +3,9 @@
  * access and published state (kept in the URL), each opening the editor. "New endpoint" opens the editor on
  * an unsaved draft (`/dev/endpoints/new`).
  */
-import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { FilterX, MoreHorizontal, Pencil, Plus, Search, Trash2, Waypoints } from 'lucide-react';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { useQuery } from '@tanstack/react-query';
+import { FilterX, Pencil, Plus, Trash2, Waypoints } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
 import { RequirePermission } from '../../auth/require-permission';
 import { useCan } from '../../auth/use-me';
@@ -13,15 +13,14 @@ import { qk } from '../../lib/query-keys';
 import { formatRelative } from '../../lib/format';
 import { Badge } from '../../components/ui/badge';
 import { Button } from '../../components/ui/button';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuTrigger } from '../../components/ui/dropdown-menu';
-import { EmptyState, ErrorState } from '../../components/ui/empty-state';
-import { Input } from '../../components/ui/input';
-import { PageHeader } from '../../components/ui/page-header';
+import { EmptyState } from '../../components/ui/empty-state';
+import { Pager } from '../../components/ui/pager';
 import { Select } from '../../components/ui/select';
-import { TableSkeleton } from '../../components/ui/skeleton';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
-import { useConfirm } from '../../components/ui/alert-dialog';
-import { toast } from '../../components/ui/toast';
+import { TableCell } from '../../components/ui/table';
+import { ACTIONS_COLUMN, DataTable } from '../../components/data-table';
+import { ListPage } from '../../components/list-page';
+import { RowActions } from '../../components/row-actions';
+import { useDeleteAction } from '../../components/use-delete-action';
 import { HTTP_METHODS, methodVariant, useAllModules, type EndpointSummary, type HttpMethod } from './shared';
 
 const route = getRouteApi('/app/dev/endpoints');
@@ -31,14 +30,12 @@ export default function EndpointsPage() {
   const search = route.useSearch();
   const { q, page = 1, module, method, engine, access, published } = search;
   const navigate = route.useNavigate();
-  const go = useNavigate();
   const can = useCan();
-  const confirm = useConfirm();
-  const queryClient = useQueryClient();
   const modules = useAllModules();
   const filtered = !!(q || module || method || engine || access || published);
 
-  const setFilter = (patch: Partial<typeof search>) => void navigate({ to: '/dev/endpoints', search: { ...search, ...patch, page: undefined }, replace: true });
+  const setFilter = (patch: Partial<typeof search>) => void navigate({ to: '.', search: { ...search, ...patch, page: undefined }, replace: true });
+  const clearFilters = () => void navigate({ to: '.', search: {} });
 
   const list = useQuery({
     queryKey: qk.endpoints.list({ q, page, module, method, engine, access, published }),
@@ -59,194 +56,163 @@ export default function EndpointsPage() {
       ),
   });
 
-  const del = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/api-assignments/delete/{id}', { params: { path: { id } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: qk.endpoints.all });
-      void queryClient.invalidateQueries({ queryKey: qk.modules.all });
-      toast.success('Endpoint deleted');
-    },
-    onError: (e) => toast.error(e),
+  const remove = useDeleteAction({
+    mutationFn: (e: EndpointSummary) => unwrap(api.DELETE('/api/v1/api-assignments/delete/{id}', { params: { path: { id: e.id } } })),
+    invalidate: [qk.endpoints.all, qk.modules.all],
+    confirm: (e) => ({
+      title: `Delete endpoint "${e.name}"?`,
+      description: `${e.http_method} ${e.full_path} stops answering and its versions are deleted. This cannot be undone.`,
+    }),
+    success: 'Endpoint deleted',
   });
-  const remove = async (e: EndpointSummary) => {
-    if (
-      await confirm({
-        title: `Delete endpoint "${e.name}"?`,
-        description: `${e.http_method} ${e.full_path} stops answering and its versions are deleted. This cannot be undone.`,
-        confirmLabel: 'Delete',
-        destructive: true,
-      })
-    )
-      del.mutate(e.id);
-  };
 
   const newButton = (
     <RequirePermission resource="api_assignment" action="create">
       <Button asChild>
         <Link to="/dev/endpoints/$id" params={{ id: 'new' }} search={{ tab: undefined }}>
-          <Plus />
+          <Plus aria-hidden />
           New endpoint
         </Link>
       </Button>
     </RequirePermission>
   );
 
-  return (
-    <RequirePermission resource="api_assignment" action="read" page>
-      <PageHeader title="Endpoints" description="SQL and script endpoints: edit a draft, commit versions, publish one." actions={newButton} />
-      <div className="mb-4 flex flex-wrap items-end gap-2" role="search" aria-label="Filter endpoints">
-        <div className="relative w-56">
-          <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" />
-          <Input aria-label="Search endpoints" placeholder="Search by name…" className="pl-8" defaultValue={q ?? ''} onChange={(e) => setFilter({ q: e.target.value || undefined })} />
-        </div>
-        <Select
-          aria-label="Module"
-          className="w-40"
-          value={module ?? ''}
-          placeholder="All modules"
-          options={(modules.data ?? []).map((m) => ({ value: m.id, label: m.name }))}
-          onChange={(e) => setFilter({ module: e.target.value || undefined })}
-        />
-        <Select aria-label="Method" className="w-32" value={method ?? ''} placeholder="Any method" options={HTTP_METHODS.map((m) => ({ value: m, label: m }))} onChange={(e) => setFilter({ method: e.target.value || undefined })} />
-        <Select
-          aria-label="Engine"
-          className="w-32"
-          value={engine ?? ''}
-          placeholder="Any engine"
-          options={[
-            { value: 'sql', label: 'SQL' },
-            { value: 'script', label: 'Script' },
-          ]}
-          onChange={(e) => setFilter({ engine: e.target.value || undefined })}
-        />
-        <Select
-          aria-label="Access"
-          className="w-32"
-          value={access ?? ''}
-          placeholder="Any access"
-          options={[
-            { value: 'public', label: 'Public' },
-            { value: 'private', label: 'Private' },
-          ]}
-          onChange={(e) => setFilter({ access: e.target.value || undefined })}
-        />
-        <Select
-          aria-label="Published"
-          className="w-36"
-          value={published ?? ''}
-          placeholder="Any state"
-          options={[
-            { value: 'yes', label: 'Published' },
-            { value: 'no', label: 'Not published' },
-          ]}
-          onChange={(e) => setFilter({ published: e.target.value || undefined })}
-        />
-        {filtered && (
-          <Button variant="ghost" size="sm" onClick={() => void navigate({ to: '/dev/endpoints', search: {} })}>
-            <FilterX />
-            Clear filters
-          </Button>
-        )}
-      </div>
-      {list.isPending ? (
-        <TableSkeleton columns={6} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        filtered ? (
-          <EmptyState icon={FilterX} title="No endpoint matches these filters" action={<Button variant="outline" onClick={() => void navigate({ to: '/dev/endpoints', search: {} })}>Clear filters</Button>} />
-        ) : (
-          <EmptyState
-            icon={Waypoints}
-            title="No endpoints yet"
-            description="An endpoint turns an SQL template or a script into an HTTP route. Create a module first, then the endpoint."
-            action={newButton}
-          />
-        )
-      ) : (
-        <div className="rounded-lg border bg-card">
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Route</TableHead>
-                <TableHead>Module</TableHead>
-                <TableHead>Engine</TableHead>
-                <TableHead>Access</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Updated</TableHead>
-                <TableHead className="w-10">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((e) => (
-                <TableRow key={e.id}>
-                  <TableCell>
-                    <Link to="/dev/endpoints/$id" params={{ id: e.id }} search={{ tab: undefined }} className="font-medium hover:underline">
-                      {e.name}
-                    </Link>
-                  </TableCell>
-                  <TableCell>
-                    <span className="inline-flex items-center gap-2">
-                      <Badge variant={methodVariant(e.http_method)} className="font-mono">
-                        {e.http_method}
-                      </Badge>
-                      <span className="font-mono text-xs">{e.full_path}</span>
-                    </span>
-                  </TableCell>
-                  <TableCell>{e.module}</TableCell>
-                  <TableCell>
-                    <Badge variant="outline">{e.execute_engine === 'sql' ? 'SQL' : 'Script'}</Badge>
-                  </TableCell>
-                  <TableCell className="capitalize">{e.access_type}</TableCell>
-                  <TableCell>
-                    {e.is_published ? <Badge variant="success">Published v{e.published_version}</Badge> : <Badge variant="secondary">Draft</Badge>}
-                  </TableCell>
-                  <TableCell className="text-muted-foreground">{formatRelative(e.updated_at)}</TableCell>
-                  <TableCell>
-                    <DropdownMenu>
-                      <DropdownMenuTrigger asChild>
-                        <Button variant="ghost" size="icon" aria-label="Actions">
-                          <MoreHorizontal />
-                        </Button>
-                      </DropdownMenuTrigger>
-                      <DropdownMenuContent>
-                        <DropdownMenuItem onSelect={() => void go({ to: '/dev/endpoints/$id', params: { id: e.id }, search: { tab: undefined } })}>
-                          <Pencil />
-                          Open
-                        </DropdownMenuItem>
-                        {can('api_assignment', 'delete') && (
-                          <DropdownMenuItem className="text-destructive" onSelect={() => void remove(e)}>
-                            <Trash2 />
-                            Delete
-                          </DropdownMenuItem>
-                        )}
-                      </DropdownMenuContent>
-                    </DropdownMenu>
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <div className="flex items-center justify-between border-t px-4 py-2 text-sm text-muted-foreground">
-            <span>
-              {list.data.total} endpoint{list.data.total === 1 ? '' : 's'}
-            </span>
-            {list.data.total > PAGE_SIZE && (
-              <div className="flex gap-2">
-                <Button variant="outline" size="sm" disabled={page <= 1} onClick={() => void navigate({ to: '/dev/endpoints', search: { ...search, page: page - 1 } })}>
-                  Previous
-                </Button>
-                <Button variant="outline" size="sm" disabled={page * PAGE_SIZE >= list.data.total} onClick={() => void navigate({ to: '/dev/endpoints', search: { ...search, page: page + 1 } })}>
-                  Next
-                </Button>
-              </div>
-            )}
-          </div>
-        </div>
+  const filters = (
+    <>
+      <Select
+        aria-label="Module"
+        className="w-40"
+        value={module ?? ''}
+        placeholder="All modules"
+        options={(modules.data ?? []).map((m) => ({ value: m.id, label: m.name }))}
+        onChange={(e) => setFilter({ module: e.target.value || undefined })}
+      />
+      <Select aria-label="Method" className="w-32" value={method ?? ''} placeholder="Any method" options={HTTP_METHODS.map((m) => ({ value: m, label: m }))} onChange={(e) => setFilter({ method: e.target.value || undefined })} />
+      <Select
+        aria-label="Engine"
+        className="w-32"
+        value={engine ?? ''}
+        placeholder="Any engine"
+        options={[
+          { value: 'sql', label: 'SQL' },
+          { value: 'script', label: 'Script' },
+        ]}
+        onChange={(e) => setFilter({ engine: e.target.value || undefined })}
+      />
+      <Select
+        aria-label="Access"
+        className="w-32"
+        value={access ?? ''}
+        placeholder="Any access"
+        options={[
+          { value: 'public', label: 'Public' },
+          { value: 'private', label: 'Private' },
+        ]}
+        onChange={(e) => setFilter({ access: e.target.value || undefined })}
+      />
+      <Select
+        aria-label="Published"
+        className="w-36"
+        value={published ?? ''}
+        placeholder="Any state"
+        options={[
+          { value: 'yes', label: 'Published' },
+          { value: 'no', label: 'Not published' },
+        ]}
+        onChange={(e) => setFilter({ published: e.target.value || undefined })}
+      />
+      {filtered && (
+        <Button variant="ghost" size="sm" onClick={clearFilters}>
+          <FilterX aria-hidden />
+          Clear filters
+        </Button>
       )}
-    </RequirePermission>
+      {list.data && list.data.total > 0 && (
+        <span className="ml-auto text-sm text-muted-foreground">
+          {list.data.total} endpoint{list.data.total === 1 ? '' : 's'}
+        </span>
+      )}
+    </>
+  );
+
+  return (
+    <ListPage
+      resource="api_assignment"
+      title="Endpoints"
+      description="SQL and script endpoints: edit a draft, commit versions, publish one."
+      actions={newButton}
+      search={{ label: 'Search endpoints', value: q, onChange: (v) => setFilter({ q: v }), className: 'w-56' }}
+      toolbar={filters}
+    >
+      <DataTable
+        query={list}
+        rows={list.data?.data}
+        columns={[
+          { header: 'Name' },
+          { header: 'Route' },
+          { header: 'Module' },
+          { header: 'Engine' },
+          { header: 'Access' },
+          { header: 'Status' },
+          { header: 'Updated' },
+          ACTIONS_COLUMN,
+        ]}
+        rowKey={(e) => e.id}
+        empty={
+          filtered ? (
+            <EmptyState
+              icon={FilterX}
+              title="No endpoint matches these filters"
+              action={
+                <Button variant="outline" onClick={clearFilters}>
+                  Clear filters
+                </Button>
+              }
+            />
+          ) : (
+            <EmptyState
+              icon={Waypoints}
+              title="No endpoints yet"
+              description="An endpoint turns an SQL template or a script into an HTTP route. Create a module first, then the endpoint."
+              action={newButton}
+            />
+          )
+        }
+        renderRow={(e) => (
+          <>
+            <TableCell>
+              <Link to="/dev/endpoints/$id" params={{ id: e.id }} search={{ tab: undefined }} className="font-medium hover:underline">
+                {e.name}
+              </Link>
+            </TableCell>
+            <TableCell>
+              <span className="inline-flex items-center gap-2">
+                <Badge variant={methodVariant(e.http_method)} className="font-mono">
+                  {e.http_method}
+                </Badge>
+                <span className="font-mono text-xs">{e.full_path}</span>
+              </span>
+            </TableCell>
+            <TableCell>{e.module}</TableCell>
+            <TableCell>
+              <Badge variant="outline">{e.execute_engine === 'sql' ? 'SQL' : 'Script'}</Badge>
+            </TableCell>
+            <TableCell className="capitalize">{e.access_type}</TableCell>
+            <TableCell>{e.is_published ? <Badge variant="success">Published v{e.published_version}</Badge> : <Badge variant="secondary">Draft</Badge>}</TableCell>
+            <TableCell className="whitespace-nowrap text-muted-foreground">{formatRelative(e.updated_at)}</TableCell>
+            <TableCell>
+              <RowActions
+                name={e.name}
+                actions={[
+                  { label: 'Open', icon: Pencil, onSelect: () => void navigate({ to: '/dev/endpoints/$id', params: { id: e.id }, search: { tab: undefined } }) },
+                  { label: 'Delete', icon: Trash2, destructive: true, onSelect: () => void remove.ask(e), show: can('api_assignment', 'delete') },
+                ]}
+              />
+            </TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { ...search, page: p } })} />}
+      />
+    </ListPage>
   );
 }

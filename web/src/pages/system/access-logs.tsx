@@ -4,7 +4,7 @@
  */
 import { useEffect, useState } from 'react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
+import { getRouteApi } from '@tanstack/react-router';
 import { RefreshCw, ScrollText, X } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
 import { RequirePermission } from '../../auth/require-permission';
@@ -18,11 +18,12 @@ import { Select } from '../../components/ui/select';
 import { Badge } from '../../components/ui/badge';
 import { FormField } from '../../components/ui/form-field';
 import { Pager } from '../../components/ui/pager';
-import { Skeleton, TableSkeleton } from '../../components/ui/skeleton';
+import { Skeleton } from '../../components/ui/skeleton';
 import { CopyButton } from '../../components/ui/copy-button';
 import { EmptyState, ErrorState } from '../../components/ui/empty-state';
 import { Dialog, DialogContent, DialogFooter } from '../../components/ui/dialog';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
+import { TableCell } from '../../components/ui/table';
+import { DataTable } from '../../components/data-table';
 import { useAllClients } from './lookups';
 
 const route = getRouteApi('/app/system/access-logs');
@@ -65,7 +66,7 @@ function statusVariant(status: number): 'success' | 'warning' | 'destructive' | 
 
 export default function AccessLogsPage() {
   const { page = 1 } = route.useSearch();
-  const navigate = useNavigate();
+  const navigate = route.useNavigate();
   const can = useCan();
   const clients = useAllClients(can('client', 'read'));
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
@@ -74,7 +75,7 @@ export default function AccessLogsPage() {
 
   const set = <K extends keyof Filters>(key: K, value: Filters[K]) => {
     setFilters((f) => ({ ...f, [key]: value }));
-    if (page !== 1) void navigate({ to: '/system/access-logs', search: { page: undefined }, replace: true });
+    if (page !== 1) void navigate({ to: '.', search: { page: undefined }, replace: true });
   };
 
   const code = Number(typed.status_code);
@@ -109,7 +110,7 @@ export default function AccessLogsPage() {
           </Button>
         }
       />
-      <section aria-label="Filters" className="mb-4 grid gap-3 rounded-lg border bg-card p-3 sm:grid-cols-2 lg:grid-cols-4 xl:grid-cols-7">
+      <section aria-label="Filters" className="mb-4 grid gap-3 rounded-lg border bg-card p-3 sm:grid-cols-2 lg:grid-cols-4">
         <FormField label="Client">
           <Select
             value={filters.client_id}
@@ -153,68 +154,67 @@ export default function AccessLogsPage() {
           </Button>
         </div>
       )}
-      {list.isPending ? (
-        <TableSkeleton columns={7} rows={8} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        <EmptyState
-          icon={ScrollText}
-          title={filtered ? 'No calls match these filters' : 'No gateway calls recorded yet'}
-          description={
-            filtered ? 'Widen the time range or clear a filter.' : 'Calls to published endpoints appear here a second or so after they are answered.'
-          }
-          action={filtered ? <Button variant="outline" onClick={() => setFilters(NO_FILTERS)}>Clear filters</Button> : undefined}
-        />
-      ) : (
-        <>
-          <Table aria-label="Access log">
-            <TableHeader>
-              <TableRow>
-                <TableHead>Time</TableHead>
-                <TableHead>Method</TableHead>
-                <TableHead>Path</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead className="text-right">Duration</TableHead>
-                <TableHead>Client</TableHead>
-                <TableHead>IP</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((r) => (
-                <TableRow
-                  key={r.id}
-                  tabIndex={0}
-                  aria-label={`${r.method} ${r.path} ${r.status}`}
-                  className="cursor-pointer focus-visible:bg-muted focus-visible:outline-none"
-                  onClick={() => setOpen(r.id)}
-                  onKeyDown={(e) => {
-                    if (e.key === 'Enter' || e.key === ' ') {
-                      e.preventDefault();
-                      setOpen(r.id);
-                    }
-                  }}
-                >
-                  <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(r.created_at)}</TableCell>
-                  <TableCell>
-                    <code className="text-xs font-semibold">{r.method}</code>
-                  </TableCell>
-                  <TableCell className="max-w-sm truncate">
-                    <code className="text-xs">{r.path}</code>
-                  </TableCell>
-                  <TableCell>
-                    <Badge variant={statusVariant(r.status)}>{r.status}</Badge>
-                  </TableCell>
-                  <TableCell className="text-right tabular-nums text-muted-foreground">{formatMs(r.duration_ms)}</TableCell>
-                  <TableCell className="text-muted-foreground">{r.client_name ?? 'Anonymous'}</TableCell>
-                  <TableCell className="font-mono text-xs text-muted-foreground">{r.ip}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => void navigate({ to: '/system/access-logs', search: { page: p } })} />
-        </>
-      )}
+      <DataTable
+        aria-label="Access log"
+        query={list}
+        rows={list.data?.data}
+        columns={[
+          { header: 'Time' },
+          { header: 'Method' },
+          { header: 'Path' },
+          { header: 'Status' },
+          { header: 'Duration', className: 'text-right' },
+          { header: 'Client' },
+          { header: 'IP' },
+        ]}
+        rowKey={(r) => r.id}
+        rowClassName={() => 'cursor-pointer focus-visible:bg-muted focus-visible:outline-none'}
+        rowProps={(r) => ({
+          tabIndex: 0,
+          'aria-label': `${r.method} ${r.path} ${r.status}`,
+          onClick: () => setOpen(r.id),
+          onKeyDown: (e) => {
+            if (e.key === 'Enter' || e.key === ' ') {
+              e.preventDefault();
+              setOpen(r.id);
+            }
+          },
+        })}
+        empty={
+          <EmptyState
+            icon={ScrollText}
+            title={filtered ? 'No calls match these filters' : 'No gateway calls recorded yet'}
+            description={
+              filtered ? 'Widen the time range or clear a filter.' : 'Calls to published endpoints appear here a second or so after they are answered.'
+            }
+            action={
+              filtered ? (
+                <Button variant="outline" onClick={() => setFilters(NO_FILTERS)}>
+                  Clear filters
+                </Button>
+              ) : undefined
+            }
+          />
+        }
+        renderRow={(r) => (
+          <>
+            <TableCell className="whitespace-nowrap text-muted-foreground">{formatDateTime(r.created_at)}</TableCell>
+            <TableCell>
+              <code className="font-mono text-xs font-semibold">{r.method}</code>
+            </TableCell>
+            <TableCell className="max-w-sm truncate">
+              <code className="font-mono text-xs">{r.path}</code>
+            </TableCell>
+            <TableCell>
+              <Badge variant={statusVariant(r.status)}>{r.status}</Badge>
+            </TableCell>
+            <TableCell className="text-right tabular-nums text-muted-foreground">{formatMs(r.duration_ms)}</TableCell>
+            <TableCell className="text-muted-foreground">{r.client_name ?? 'Anonymous'}</TableCell>
+            <TableCell className="font-mono text-xs text-muted-foreground">{r.ip}</TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { page: p } })} />}
+      />
       {open && <RecordDialog id={open} onClose={() => setOpen(null)} />}
     </RequirePermission>
   );

@@ -4,25 +4,24 @@
  */
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
+import { getRouteApi, Link } from '@tanstack/react-router';
 import { KeyRound, Plus, Search } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
-import { fieldErrors, type FieldErrors } from '../../api/errors';
 import { RequirePermission } from '../../auth/require-permission';
 import { useCan } from '../../auth/use-me';
 import { qk } from '../../lib/query-keys';
 import { formatDate, formatNumber } from '../../lib/format';
-import { PageHeader } from '../../components/ui/page-header';
 import { Button } from '../../components/ui/button';
-import { Input } from '../../components/ui/input';
 import { Badge } from '../../components/ui/badge';
 import { CheckList } from '../../components/ui/check-list';
 import { Pager } from '../../components/ui/pager';
-import { TableSkeleton } from '../../components/ui/skeleton';
-import { EmptyState, ErrorState } from '../../components/ui/empty-state';
-import { Dialog, DialogContent, DialogFooter } from '../../components/ui/dialog';
+import { EmptyState } from '../../components/ui/empty-state';
 import { toast } from '../../components/ui/toast';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
+import { TableCell } from '../../components/ui/table';
+import { DataTable } from '../../components/data-table';
+import { FormDialog } from '../../components/form-dialog';
+import { ListPage } from '../../components/list-page';
+import { useFieldErrors } from '../../components/use-field-errors';
 import { ClientFields, CLIENT_FIELDS, numOrNull, validateClient, type ClientDraft } from './client-form';
 import { SecretDialog, type ShownSecret } from './secret-dialog';
 import { groupItems, useAllGroups } from './lookups';
@@ -32,7 +31,7 @@ const PAGE_SIZE = 20;
 
 export default function ClientsPage() {
   const { q, page = 1 } = route.useSearch();
-  const navigate = useNavigate();
+  const navigate = route.useNavigate();
   const [creating, setCreating] = useState(false);
   const [secret, setSecret] = useState<ShownSecret | null>(null);
 
@@ -51,71 +50,49 @@ export default function ClientsPage() {
   );
 
   return (
-    <RequirePermission resource="client" action="read" page>
-      <PageHeader title="Clients" description="Applications that call the gateway with a client id and secret." actions={newButton} />
-      <div className="mb-4 relative w-full max-w-xs">
-        <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
-        <Input
-          aria-label="Search clients"
-          placeholder="Search by name…"
-          className="pl-8"
-          defaultValue={q ?? ''}
-          onChange={(e) => void navigate({ to: '/system/clients', search: { q: e.target.value || undefined, page: undefined }, replace: true })}
-        />
-      </div>
-      {list.isPending ? (
-        <TableSkeleton columns={5} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        q ? (
-          <EmptyState icon={Search} title="No clients match" description={`Nothing is named like “${q}”.`} />
-        ) : (
-          <EmptyState
-            icon={KeyRound}
-            title="No clients yet"
-            description="A client is an application calling private endpoints: it trades its id and secret for a gateway token."
-            action={newButton}
-          />
-        )
-      ) : (
-        <>
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Client ID</TableHead>
-                <TableHead>Rate limit</TableHead>
-                <TableHead>Concurrency</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Created</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((c) => (
-                <TableRow key={c.id}>
-                  <TableCell>
-                    <Link to="/system/clients/$id" params={{ id: c.id }} className="font-medium text-primary hover:underline">
-                      {c.name}
-                    </Link>
-                    {c.description && <div className="max-w-xs truncate text-xs text-muted-foreground">{c.description}</div>}
-                  </TableCell>
-                  <TableCell>
-                    <code className="text-xs">{c.client_id}</code>
-                  </TableCell>
-                  <TableCell className="text-muted-foreground">
-                    {c.rate_limit_per_minute === null ? 'Default' : `${formatNumber(c.rate_limit_per_minute)}/min`}
-                  </TableCell>
-                  <TableCell className="text-muted-foreground">{c.max_concurrent === null ? 'Default' : formatNumber(c.max_concurrent)}</TableCell>
-                  <TableCell>{c.is_active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Inactive</Badge>}</TableCell>
-                  <TableCell className="text-muted-foreground">{formatDate(c.created_at)}</TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => void navigate({ to: '/system/clients', search: { q, page: p } })} />
-        </>
-      )}
+    <ListPage
+      resource="client"
+      title="Clients"
+      description="Applications that call the gateway with a client id and secret."
+      actions={newButton}
+      search={{ label: 'Search clients', value: q, onChange: (v) => void navigate({ to: '.', search: { q: v }, replace: true }) }}
+    >
+      <DataTable
+        query={list}
+        rows={list.data?.data}
+        columns={[{ header: 'Name' }, { header: 'Client ID' }, { header: 'Rate limit' }, { header: 'Concurrency' }, { header: 'Status' }, { header: 'Created' }]}
+        rowKey={(c) => c.id}
+        empty={
+          q ? (
+            <EmptyState icon={Search} title="No clients match" description={`Nothing is named like “${q}”.`} />
+          ) : (
+            <EmptyState
+              icon={KeyRound}
+              title="No clients yet"
+              description="A client is an application calling private endpoints: it trades its id and secret for a gateway token."
+              action={newButton}
+            />
+          )
+        }
+        renderRow={(c) => (
+          <>
+            <TableCell>
+              <Link to="/system/clients/$id" params={{ id: c.id }} className="font-medium text-primary hover:underline">
+                {c.name}
+              </Link>
+              {c.description && <div className="max-w-xs truncate text-xs text-muted-foreground">{c.description}</div>}
+            </TableCell>
+            <TableCell>
+              <code className="font-mono text-xs">{c.client_id}</code>
+            </TableCell>
+            <TableCell className="text-muted-foreground">{c.rate_limit_per_minute === null ? 'Default' : `${formatNumber(c.rate_limit_per_minute)}/min`}</TableCell>
+            <TableCell className="text-muted-foreground">{c.max_concurrent === null ? 'Default' : formatNumber(c.max_concurrent)}</TableCell>
+            <TableCell>{c.is_active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Inactive</Badge>}</TableCell>
+            <TableCell className="whitespace-nowrap text-muted-foreground">{formatDate(c.created_at)}</TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { q, page: p } })} />}
+      />
       {creating && (
         <CreateClientDialog
           onClose={() => setCreating(false)}
@@ -126,7 +103,7 @@ export default function ClientsPage() {
         />
       )}
       {secret && <SecretDialog secret={secret} onClose={() => setSecret(null)} />}
-    </RequirePermission>
+    </ListPage>
   );
 }
 
@@ -136,7 +113,7 @@ function CreateClientDialog({ onClose, onCreated }: { onClose: () => void; onCre
   const groups = useAllGroups(can('group', 'read'));
   const [draft, setDraft] = useState<ClientDraft>({ name: '', description: '', rate_limit_per_minute: '', max_concurrent: '', token_expire_seconds: '' });
   const [groupIds, setGroupIds] = useState<string[]>([]);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, check, onError } = useFieldErrors(CLIENT_FIELDS);
 
   const create = useMutation({
     mutationFn: () =>
@@ -157,38 +134,27 @@ function CreateClientDialog({ onClose, onCreated }: { onClose: () => void; onCre
       toast.success(`Client "${c.name}" created`);
       onCreated({ title: `Client "${c.name}" created`, client_id: c.client_id, client_secret: c.client_secret });
     },
-    onError: (e) => {
-      const f = fieldErrors(e, CLIENT_FIELDS);
-      setErrors(f);
-      if (!Object.keys(f).length) toast.error(e);
-    },
+    onError,
   });
 
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const next = validateClient(draft, false);
-    setErrors(next);
-    if (!Object.keys(next).length) create.mutate();
+  const submit = () => {
+    if (check(validateClient(draft, false))) create.mutate();
   };
 
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()}>
-      <DialogContent title="New client" description="Portico generates the client id and secret; the secret is shown once." className="max-w-xl">
-        <form onSubmit={submit} className="space-y-4" noValidate>
-          <ClientFields draft={draft} errors={errors} onChange={setDraft} />
-          {groups.data && (
-            <CheckList label="Groups" items={groupItems(groups.data)} value={groupIds} onChange={setGroupIds} empty="No groups yet; grants can also be given to the client directly." />
-          )}
-          <DialogFooter>
-            <Button variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={create.isPending}>
-              Create client
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      title="New client"
+      description="Portico generates the client id and secret; the secret is shown once."
+      className="max-w-xl"
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel="Create client"
+      pending={create.isPending}
+    >
+      <ClientFields draft={draft} errors={errors} onChange={setDraft} />
+      {groups.data && (
+        <CheckList label="Groups" items={groupItems(groups.data)} value={groupIds} onChange={setGroupIds} empty="No groups yet; grants can also be given to the client directly." />
+      )}
+    </FormDialog>
   );
 }

@@ -4,14 +4,12 @@
  */
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi, useNavigate } from '@tanstack/react-router';
-import { MoreHorizontal, Pencil, Plus, Shield, Trash2 } from 'lucide-react';
+import { getRouteApi } from '@tanstack/react-router';
+import { Pencil, Plus, Shield, Trash2 } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
-import { fieldErrors, type FieldErrors } from '../../api/errors';
 import { RequirePermission } from '../../auth/require-permission';
 import { useCan } from '../../auth/use-me';
 import { qk } from '../../lib/query-keys';
-import { PageHeader } from '../../components/ui/page-header';
 import { Button } from '../../components/ui/button';
 import { Input } from '../../components/ui/input';
 import { Select } from '../../components/ui/select';
@@ -19,13 +17,15 @@ import { Badge } from '../../components/ui/badge';
 import { Switch } from '../../components/ui/switch';
 import { FormField } from '../../components/ui/form-field';
 import { Pager } from '../../components/ui/pager';
-import { TableSkeleton } from '../../components/ui/skeleton';
-import { EmptyState, ErrorState } from '../../components/ui/empty-state';
-import { Dialog, DialogContent, DialogFooter } from '../../components/ui/dialog';
-import { useConfirm } from '../../components/ui/alert-dialog';
+import { EmptyState } from '../../components/ui/empty-state';
 import { toast } from '../../components/ui/toast';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '../../components/ui/dropdown-menu';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
+import { TableCell } from '../../components/ui/table';
+import { ACTIONS_COLUMN, DataTable } from '../../components/data-table';
+import { ListPage } from '../../components/list-page';
+import { RowActions } from '../../components/row-actions';
+import { useDeleteAction } from '../../components/use-delete-action';
+import { FormDialog } from '../../components/form-dialog';
+import { useFieldErrors } from '../../components/use-field-errors';
 import { byId, useAllClients, type Schemas } from './lookups';
 
 type Rule = Schemas['FirewallRule'];
@@ -34,9 +34,8 @@ const PAGE_SIZE = 50;
 
 export default function FirewallPage() {
   const { page = 1 } = route.useSearch();
-  const navigate = useNavigate();
+  const navigate = route.useNavigate();
   const queryClient = useQueryClient();
-  const confirm = useConfirm();
   const can = useCan();
   const clients = useAllClients(can('client', 'read'));
   const clientsById = byId(clients.data);
@@ -56,13 +55,11 @@ export default function FirewallPage() {
     onError: (e) => toast.error(e),
   });
 
-  const del = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/firewall/delete/{id}', { params: { path: { id } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: qk.firewall.all });
-      toast.success('Firewall rule deleted');
-    },
-    onError: (e) => toast.error(e),
+  const remove = useDeleteAction({
+    mutationFn: (r: Rule) => unwrap(api.DELETE('/api/v1/firewall/delete/{id}', { params: { path: { id: r.id } } })),
+    invalidate: [qk.firewall.all],
+    confirm: (r) => ({ title: `Delete the ${r.action} rule for ${r.cidr}?`, description: 'The gateway stops applying it at once.' }),
+    success: 'Firewall rule deleted',
   });
 
   const newButton = (
@@ -75,105 +72,65 @@ export default function FirewallPage() {
   );
 
   return (
-    <RequirePermission resource="firewall" action="read" page>
-      <PageHeader
-        title="Firewall"
-        description="IP allow and deny rules for gateway calls, evaluated top to bottom; the first match decides."
-        actions={newButton}
+    <ListPage
+      resource="firewall"
+      title="Firewall"
+      description="IP allow and deny rules for gateway calls, evaluated top to bottom; the first match decides."
+      actions={newButton}
+    >
+      <DataTable
+        aria-label="Firewall rules"
+        query={list}
+        rows={list.data?.data}
+        columns={[
+          { header: 'Order', className: 'w-16' },
+          { header: 'Action' },
+          { header: 'Address or block' },
+          { header: 'Applies to' },
+          { header: 'Description' },
+          { header: 'Enabled' },
+          ACTIONS_COLUMN,
+        ]}
+        rowKey={(r) => r.id}
+        rowClassName={(r) => (r.is_active ? undefined : 'opacity-60')}
+        empty={
+          <EmptyState
+            icon={Shield}
+            title="No firewall rules"
+            description="Without rules every address may call the gateway. Add a deny rule to block an address or a network."
+            action={newButton}
+          />
+        }
+        renderRow={(r) => (
+          <>
+            <TableCell className="tabular-nums text-muted-foreground">{r.sort_order}</TableCell>
+            <TableCell>{r.action === 'deny' ? <Badge variant="destructive">Deny</Badge> : <Badge variant="success">Allow</Badge>}</TableCell>
+            <TableCell>
+              <code className="font-mono text-xs">{r.cidr}</code>
+            </TableCell>
+            <TableCell className="text-muted-foreground">{r.client_id ? (clientsById.get(r.client_id)?.name ?? 'One client') : 'All calls'}</TableCell>
+            <TableCell className="max-w-xs truncate text-muted-foreground">{r.description || '—'}</TableCell>
+            <TableCell>
+              <Switch
+                aria-label={`Enabled: ${r.cidr}`}
+                checked={r.is_active}
+                disabled={!can('firewall', 'update') || toggle.isPending}
+                onCheckedChange={() => toggle.mutate(r)}
+              />
+            </TableCell>
+            <TableCell>
+              <RowActions
+                name={r.cidr}
+                actions={[
+                  { label: 'Edit', icon: Pencil, onSelect: () => setEditing(r), show: can('firewall', 'update') },
+                  { label: 'Delete', icon: Trash2, destructive: true, onSelect: () => void remove.ask(r), show: can('firewall', 'delete') },
+                ]}
+              />
+            </TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { page: p } })} />}
       />
-      {list.isPending ? (
-        <TableSkeleton columns={6} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        <EmptyState
-          icon={Shield}
-          title="No firewall rules"
-          description="Without rules every address may call the gateway. Add a deny rule to block an address or a network."
-          action={newButton}
-        />
-      ) : (
-        <>
-          <Table aria-label="Firewall rules">
-            <TableHeader>
-              <TableRow>
-                <TableHead className="w-16">Order</TableHead>
-                <TableHead>Action</TableHead>
-                <TableHead>Address or block</TableHead>
-                <TableHead>Applies to</TableHead>
-                <TableHead>Description</TableHead>
-                <TableHead>Enabled</TableHead>
-                <TableHead className="w-12">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((r) => (
-                <TableRow key={r.id} className={r.is_active ? undefined : 'opacity-60'}>
-                  <TableCell className="tabular-nums text-muted-foreground">{r.sort_order}</TableCell>
-                  <TableCell>{r.action === 'deny' ? <Badge variant="destructive">Deny</Badge> : <Badge variant="success">Allow</Badge>}</TableCell>
-                  <TableCell>
-                    <code className="text-sm">{r.cidr}</code>
-                  </TableCell>
-                  <TableCell className="text-muted-foreground">{r.client_id ? (clientsById.get(r.client_id)?.name ?? 'One client') : 'All calls'}</TableCell>
-                  <TableCell className="max-w-xs truncate text-muted-foreground">{r.description || '—'}</TableCell>
-                  <TableCell>
-                    <Switch
-                      aria-label={`Enabled: ${r.cidr}`}
-                      checked={r.is_active}
-                      disabled={!can('firewall', 'update') || toggle.isPending}
-                      onCheckedChange={() => toggle.mutate(r)}
-                    />
-                  </TableCell>
-                  <TableCell>
-                    {(can('firewall', 'update') || can('firewall', 'delete')) && (
-                      <DropdownMenu>
-                        <DropdownMenuTrigger asChild>
-                          <Button variant="ghost" size="icon" aria-label={`Actions for ${r.cidr}`}>
-                            <MoreHorizontal aria-hidden />
-                          </Button>
-                        </DropdownMenuTrigger>
-                        <DropdownMenuContent>
-                          {can('firewall', 'update') && (
-                            <DropdownMenuItem onSelect={() => setEditing(r)}>
-                              <Pencil aria-hidden />
-                              Edit
-                            </DropdownMenuItem>
-                          )}
-                          {can('firewall', 'delete') && (
-                            <>
-                              <DropdownMenuSeparator />
-                              <DropdownMenuItem
-                                destructive
-                                onSelect={async () => {
-                                  if (
-                                    await confirm({
-                                      title: `Delete the ${r.action} rule for ${r.cidr}?`,
-                                      description: 'The gateway stops applying it at once.',
-                                      confirmLabel: 'Delete',
-                                      destructive: true,
-                                    })
-                                  )
-                                    del.mutate(r.id);
-                                }}
-                              >
-                                <Trash2 aria-hidden />
-                                Delete
-                              </DropdownMenuItem>
-                            </>
-                          )}
-                        </DropdownMenuContent>
-                      </DropdownMenu>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => void navigate({ to: '/system/firewall', search: { page: p } })} />
-        </>
-      )}
       {editing && (
         <RuleDialog
           rule={editing === 'new' ? null : editing}
@@ -181,7 +138,7 @@ export default function FirewallPage() {
           onClose={() => setEditing(null)}
         />
       )}
-    </RequirePermission>
+    </ListPage>
   );
 }
 
@@ -195,7 +152,7 @@ function RuleDialog({ rule, clients, onClose }: { rule: Rule | null; clients: { 
   const [description, setDescription] = useState(rule?.description ?? '');
   const [sortOrder, setSortOrder] = useState(String(rule?.sort_order ?? 0));
   const [active, setActive] = useState(rule?.is_active ?? true);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const { errors, setErrors, check, onError } = useFieldErrors(FIELDS);
 
   const save = useMutation({
     mutationFn: () => {
@@ -217,64 +174,55 @@ function RuleDialog({ rule, clients, onClose }: { rule: Rule | null; clients: { 
       onClose();
     },
     onError: (e) => {
-      const f = fieldErrors(e, FIELDS);
+      const f = onError(e);
       // The server's sentence says it best ("… is not an IPv4 or IPv6 address or CIDR block (e.g. 10.0.0.0/8 …)").
-      if (f.cidr && e instanceof Error && /cidr/i.test(e.message)) f.cidr = e.message.replace(/^cidr:\s*/i, '');
-      setErrors(f);
-      if (!Object.keys(f).length) toast.error(e);
+      if (f.cidr && e instanceof Error && /cidr/i.test(e.message)) setErrors({ ...f, cidr: e.message.replace(/^cidr:\s*/i, '') });
     },
   });
 
-  const submit = (e: React.FormEvent) => {
-    e.preventDefault();
-    const next: FieldErrors = {};
+  const submit = () => {
+    const next: Record<string, string> = {};
     if (!cidr.trim()) next.cidr = 'Enter an IP address or a CIDR block, e.g. 10.0.0.0/8';
     if (!/^-?\d+$/.test(sortOrder.trim())) next.sort_order = 'Order must be a whole number';
-    setErrors(next);
-    if (!Object.keys(next).length) save.mutate();
+    if (check(next)) save.mutate();
   };
 
   return (
-    <Dialog open onOpenChange={(open) => !open && onClose()}>
-      <DialogContent title={rule ? 'Edit firewall rule' : 'New firewall rule'} description="Rules with a lower order are evaluated first.">
-        <form onSubmit={submit} className="space-y-4" noValidate>
-          <div className="grid gap-4 sm:grid-cols-2">
-            <FormField label="Action" error={errors.action} required>
-              <Select
-                value={action}
-                onChange={(e) => setAction(e.target.value as 'allow' | 'deny')}
-                options={[
-                  { value: 'deny', label: 'Deny' },
-                  { value: 'allow', label: 'Allow' },
-                ]}
-              />
-            </FormField>
-            <FormField label="Order" error={errors.sort_order} hint="Lower runs first.">
-              <Input inputMode="numeric" value={sortOrder} onChange={(e) => setSortOrder(e.target.value)} />
-            </FormField>
-          </div>
-          <FormField label="IP address or CIDR" error={errors.cidr} required hint="e.g. 203.0.113.7, 10.0.0.0/8 or 2001:db8::/32">
-            <Input value={cidr} onChange={(e) => setCidr(e.target.value)} placeholder="10.0.0.0/8" className="font-mono" autoFocus />
-          </FormField>
-          <FormField label="Applies to" error={errors.client_id}>
-            <Select value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="All calls" options={clients} />
-          </FormField>
-          <FormField label="Description" error={errors.description}>
-            <Input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Why this rule exists" />
-          </FormField>
-          <FormField label="Enabled" inline>
-            <Switch checked={active} onCheckedChange={setActive} />
-          </FormField>
-          <DialogFooter>
-            <Button variant="outline" onClick={onClose}>
-              Cancel
-            </Button>
-            <Button type="submit" loading={save.isPending}>
-              {rule ? 'Save' : 'Add rule'}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
+    <FormDialog
+      title={rule ? 'Edit firewall rule' : 'New firewall rule'}
+      description="Rules with a lower order are evaluated first."
+      onClose={onClose}
+      onSubmit={submit}
+      submitLabel={rule ? 'Save' : 'Add rule'}
+      pending={save.isPending}
+    >
+      <div className="grid gap-4 sm:grid-cols-2">
+        <FormField label="Action" error={errors.action} required>
+          <Select
+            value={action}
+            onChange={(e) => setAction(e.target.value as 'allow' | 'deny')}
+            options={[
+              { value: 'deny', label: 'Deny' },
+              { value: 'allow', label: 'Allow' },
+            ]}
+          />
+        </FormField>
+        <FormField label="Order" error={errors.sort_order} hint="Lower runs first.">
+          <Input inputMode="numeric" value={sortOrder} onChange={(e) => setSortOrder(e.target.value)} />
+        </FormField>
+      </div>
+      <FormField label="IP address or CIDR" error={errors.cidr} required hint="e.g. 203.0.113.7, 10.0.0.0/8 or 2001:db8::/32">
+        <Input value={cidr} onChange={(e) => setCidr(e.target.value)} placeholder="10.0.0.0/8" className="font-mono" autoFocus />
+      </FormField>
+      <FormField label="Applies to" error={errors.client_id}>
+        <Select value={clientId} onChange={(e) => setClientId(e.target.value)} placeholder="All calls" options={clients} />
+      </FormField>
+      <FormField label="Description" error={errors.description}>
+        <Input value={description} onChange={(e) => setDescription(e.target.value)} placeholder="Why this rule exists" />
+      </FormField>
+      <FormField label="Enabled" inline>
+        <Switch checked={active} onCheckedChange={setActive} />
+      </FormField>
+    </FormDialog>
   );
 }

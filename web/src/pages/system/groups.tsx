@@ -4,15 +4,14 @@
  */
 import { useState } from 'react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { getRouteApi, Link, useNavigate } from '@tanstack/react-router';
-import { Boxes, FileCode2, KeyRound, MoreHorizontal, Pencil, Plus, Search, Trash2, UsersRound } from 'lucide-react';
+import { getRouteApi, Link } from '@tanstack/react-router';
+import { Boxes, FileCode2, KeyRound, Pencil, Plus, Search, Trash2, UsersRound } from 'lucide-react';
 import { api, unwrap } from '../../api/client';
 import { fieldErrors, type FieldErrors } from '../../api/errors';
 import { RequirePermission } from '../../auth/require-permission';
 import { useCan } from '../../auth/use-me';
 import { qk } from '../../lib/query-keys';
 import { formatDate } from '../../lib/format';
-import { PageHeader } from '../../components/ui/page-header';
 import { Button } from '../../components/ui/button';
 import { Input } from '../../components/ui/input';
 import { Textarea } from '../../components/ui/textarea';
@@ -21,13 +20,15 @@ import { Switch } from '../../components/ui/switch';
 import { FormField } from '../../components/ui/form-field';
 import { CheckList } from '../../components/ui/check-list';
 import { Pager } from '../../components/ui/pager';
-import { Skeleton, TableSkeleton } from '../../components/ui/skeleton';
+import { Skeleton } from '../../components/ui/skeleton';
 import { EmptyState, ErrorState } from '../../components/ui/empty-state';
 import { Dialog, DialogContent, DialogFooter } from '../../components/ui/dialog';
-import { useConfirm } from '../../components/ui/alert-dialog';
 import { toast } from '../../components/ui/toast';
-import { DropdownMenu, DropdownMenuContent, DropdownMenuItem, DropdownMenuSeparator, DropdownMenuTrigger } from '../../components/ui/dropdown-menu';
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from '../../components/ui/table';
+import { TableCell } from '../../components/ui/table';
+import { ACTIONS_COLUMN, DataTable } from '../../components/data-table';
+import { ListPage } from '../../components/list-page';
+import { RowActions } from '../../components/row-actions';
+import { useDeleteAction } from '../../components/use-delete-action';
 import {
   byId,
   clientItems,
@@ -45,9 +46,7 @@ const PAGE_SIZE = 20;
 
 export default function GroupsPage() {
   const { q, page = 1 } = route.useSearch();
-  const navigate = useNavigate();
-  const queryClient = useQueryClient();
-  const confirm = useConfirm();
+  const navigate = route.useNavigate();
   const can = useCan();
   const [editing, setEditing] = useState<{ id?: string } | null>(null);
   const [viewing, setViewing] = useState<string | null>(null);
@@ -57,27 +56,15 @@ export default function GroupsPage() {
     queryFn: () => unwrap(api.POST('/api/v1/groups/list', { body: { page, page_size: PAGE_SIZE, ...(q ? { name__ilike: q } : {}) } })),
   });
 
-  const del = useMutation({
-    mutationFn: (id: string) => unwrap(api.DELETE('/api/v1/groups/delete/{id}', { params: { path: { id } } })),
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: qk.groups.all });
-      void queryClient.invalidateQueries({ queryKey: qk.clients.all });
-      toast.success('Group deleted');
-    },
-    onError: (e) => toast.error(e),
+  const remove = useDeleteAction({
+    mutationFn: (g: Group) => unwrap(api.DELETE('/api/v1/groups/delete/{id}', { params: { path: { id: g.id } } })),
+    invalidate: [qk.groups.all, qk.clients.all],
+    confirm: (g) => ({
+      title: `Delete group "${g.name}"?`,
+      description: 'Its clients lose every grant they had through this group. The clients themselves are kept.',
+    }),
+    success: 'Group deleted',
   });
-
-  const askDelete = async (g: Group) => {
-    if (
-      await confirm({
-        title: `Delete group "${g.name}"?`,
-        description: 'Its clients lose every grant they had through this group. The clients themselves are kept.',
-        confirmLabel: 'Delete',
-        destructive: true,
-      })
-    )
-      del.mutate(g.id);
-  };
 
   const newButton = (
     <RequirePermission resource="group" action="create">
@@ -89,95 +76,53 @@ export default function GroupsPage() {
   );
 
   return (
-    <RequirePermission resource="group" action="read" page>
-      <PageHeader title="Groups" description="Sets of gateway clients that share grants to modules and endpoints." actions={newButton} />
-      <div className="mb-4 flex items-center gap-2">
-        <div className="relative w-full max-w-xs">
-          <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
-          <Input
-            aria-label="Search groups"
-            placeholder="Search by name…"
-            className="pl-8"
-            defaultValue={q ?? ''}
-            onChange={(e) => void navigate({ to: '/system/groups', search: { q: e.target.value || undefined, page: undefined }, replace: true })}
-          />
-        </div>
-      </div>
-      {list.isPending ? (
-        <TableSkeleton columns={4} />
-      ) : list.isError ? (
-        <ErrorState error={list.error} onRetry={() => void list.refetch()} />
-      ) : list.data.data.length === 0 ? (
-        q ? (
-          <EmptyState icon={Search} title="No groups match" description={`Nothing is named like “${q}”.`} />
-        ) : (
-          <EmptyState
-            icon={UsersRound}
-            title="No groups yet"
-            description="A group grants its clients access to modules and endpoints in one place, instead of client by client."
-            action={newButton}
-          />
-        )
-      ) : (
-        <>
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>Name</TableHead>
-                <TableHead>Description</TableHead>
-                <TableHead>Status</TableHead>
-                <TableHead>Created</TableHead>
-                <TableHead className="w-12">
-                  <span className="sr-only">Actions</span>
-                </TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {list.data.data.map((g) => (
-                <TableRow key={g.id}>
-                  <TableCell>
-                    <button type="button" className="font-medium text-primary hover:underline" onClick={() => setViewing(g.id)}>
-                      {g.name}
-                    </button>
-                  </TableCell>
-                  <TableCell className="max-w-md truncate text-muted-foreground">{g.description || '—'}</TableCell>
-                  <TableCell>{g.is_active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Inactive</Badge>}</TableCell>
-                  <TableCell className="text-muted-foreground">{formatDate(g.created_at)}</TableCell>
-                  <TableCell>
-                    {(can('group', 'update') || can('group', 'delete')) && (
-                      <DropdownMenu>
-                        <DropdownMenuTrigger asChild>
-                          <Button variant="ghost" size="icon" aria-label={`Actions for ${g.name}`}>
-                            <MoreHorizontal aria-hidden />
-                          </Button>
-                        </DropdownMenuTrigger>
-                        <DropdownMenuContent>
-                          {can('group', 'update') && (
-                            <DropdownMenuItem onSelect={() => setEditing({ id: g.id })}>
-                              <Pencil aria-hidden />
-                              Edit
-                            </DropdownMenuItem>
-                          )}
-                          {can('group', 'delete') && (
-                            <>
-                              <DropdownMenuSeparator />
-                              <DropdownMenuItem destructive onSelect={() => void askDelete(g)}>
-                                <Trash2 aria-hidden />
-                                Delete
-                              </DropdownMenuItem>
-                            </>
-                          )}
-                        </DropdownMenuContent>
-                      </DropdownMenu>
-                    )}
-                  </TableCell>
-                </TableRow>
-              ))}
-            </TableBody>
-          </Table>
-          <Pager page={page} pageSize={PAGE_SIZE} total={list.data.total} onPage={(p) => void navigate({ to: '/system/groups', search: { q, page: p } })} />
-        </>
-      )}
+    <ListPage
+      resource="group"
+      title="Groups"
+      description="Sets of gateway clients that share grants to modules and endpoints."
+      actions={newButton}
+      search={{ label: 'Search groups', value: q, onChange: (v) => void navigate({ to: '.', search: { q: v }, replace: true }) }}
+    >
+      <DataTable
+        query={list}
+        rows={list.data?.data}
+        columns={[{ header: 'Name' }, { header: 'Description' }, { header: 'Status' }, { header: 'Created' }, ACTIONS_COLUMN]}
+        rowKey={(g) => g.id}
+        empty={
+          q ? (
+            <EmptyState icon={Search} title="No groups match" description={`Nothing is named like “${q}”.`} />
+          ) : (
+            <EmptyState
+              icon={UsersRound}
+              title="No groups yet"
+              description="A group grants its clients access to modules and endpoints in one place, instead of client by client."
+              action={newButton}
+            />
+          )
+        }
+        renderRow={(g) => (
+          <>
+            <TableCell>
+              <button type="button" className="font-medium text-primary hover:underline" onClick={() => setViewing(g.id)}>
+                {g.name}
+              </button>
+            </TableCell>
+            <TableCell className="max-w-md truncate text-muted-foreground">{g.description || '—'}</TableCell>
+            <TableCell>{g.is_active ? <Badge variant="success">Active</Badge> : <Badge variant="secondary">Inactive</Badge>}</TableCell>
+            <TableCell className="whitespace-nowrap text-muted-foreground">{formatDate(g.created_at)}</TableCell>
+            <TableCell>
+              <RowActions
+                name={g.name}
+                actions={[
+                  { label: 'Edit', icon: Pencil, onSelect: () => setEditing({ id: g.id }), show: can('group', 'update') },
+                  { label: 'Delete', icon: Trash2, destructive: true, onSelect: () => void remove.ask(g), show: can('group', 'delete') },
+                ]}
+              />
+            </TableCell>
+          </>
+        )}
+        footer={<Pager page={page} pageSize={PAGE_SIZE} total={list.data?.total ?? 0} onPage={(p) => void navigate({ to: '.', search: { q, page: p } })} />}
+      />
       {editing && <GroupFormDialog id={editing.id} onClose={() => setEditing(null)} />}
       {viewing && (
         <GroupViewDialog
@@ -189,7 +134,7 @@ export default function GroupsPage() {
           }}
         />
       )}
-    </RequirePermission>
+    </ListPage>
   );
 }
 
