@@ -9,7 +9,7 @@ import type { Services } from '../services.ts';
 import { ACTIONS, RESOURCE_TYPES, grantKey, type Principal } from '../auth/permissions.ts';
 import { RoleRepository, checkPermissions, type RolePermission } from '../catalog/roles.ts';
 import { forbidden } from '../errors.ts';
-import { Id, IdParams, Page, Paged, created, ok } from './schemas.ts';
+import { Id, IdParams, Page, Paged, StringEnum, created, ok } from './schemas.ts';
 
 /** Null first: with Fastify's type coercion, `Nullable` (string first) would turn a sent null into "". */
 export const OrNull = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([Type.Null(), t]);
@@ -47,12 +47,12 @@ const RoleOut = Type.Object(
   { title: 'Role' },
 );
 const RolePermissionOut = Type.Object(
-  { resource_type: Type.String(), action: Type.String(), resource_id: OrNull(Type.String()) },
+  { resource_type: StringEnum(RESOURCE_TYPES), action: StringEnum(ACTIONS), resource_id: OrNull(Type.String()) },
   { title: 'RolePermission' },
 );
 const RoleDetailOut = Type.Object({ ...RoleOut.properties, permissions: Type.Array(RolePermissionOut) }, { title: 'RoleDetail' });
 const PermissionMatrix = Type.Object(
-  { resource_types: Type.Array(Type.String()), actions: Type.Array(Type.String()) },
+  { resource_types: Type.Array(StringEnum(RESOURCE_TYPES)), actions: Type.Array(StringEnum(ACTIONS)) },
   { title: 'PermissionMatrix' },
 );
 const RoleDeleted = Type.Object({ message: Type.String(), unassigned: Type.Integer() });

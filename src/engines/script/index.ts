@@ -35,16 +35,19 @@ export interface ScriptCall {
 
 export class ScriptEngine {
   readonly runtime: ScriptRuntime;
-  readonly #config: Config;
   readonly #redis: Redis | null;
   /** Made at start, so a bad SCRIPT_HTTP_ALLOW_* entry stops the server with the configuration message. */
   readonly #http: ScriptHttpClient;
+  /** The settings `env.get` may read (SCRIPT_ENV_ALLOW), read once at start like every other setting. */
+  readonly #env: Record<string, string>;
   #cache: ScriptCacheStore | null = null;
 
   constructor(config: Config, redis: Redis | null, runtime?: ScriptRuntime) {
-    this.#config = config;
     this.#redis = redis;
     this.#http = createScriptHttp(config);
+    this.#env = Object.fromEntries(
+      config.scriptEnvAllow.flatMap((name) => (process.env[name] === undefined ? [] : [[name, process.env[name]!]])),
+    );
     this.runtime =
       runtime ??
       ScriptRuntime.fromConfig(config, {
@@ -70,14 +73,9 @@ export class ScriptEngine {
       http: () => this.#http,
       cache: () => this.#cacheStore().forEndpoint(call.endpointId),
     });
-    const env: Record<string, string> = {};
-    for (const name of this.#config.scriptEnvAllow) {
-      const value = process.env[name];
-      if (value !== undefined) env[name] = value;
-    }
     let ok = false;
     try {
-      const value = await this.runtime.run(source, args, { req: call.req, ds: call.ds, env }, host);
+      const value = await this.runtime.run(source, args, { req: call.req, ds: call.ds, env: this.#env }, host);
       ok = true;
       return value;
     } finally {

@@ -1431,8 +1431,8 @@ export interface components {
         };
         /** PermissionMatrix */
         PermissionMatrix: {
-            resource_types: string[];
-            actions: string[];
+            resource_types: ("datasource" | "module" | "api_assignment" | "macro_def" | "group" | "client" | "firewall" | "access_log" | "overview" | "user" | "role")[];
+            actions: ("read" | "create" | "update" | "delete" | "execute" | "publish")[];
         };
         /** Role */
         Role: {
@@ -1450,8 +1450,10 @@ export interface components {
         };
         /** RolePermission */
         RolePermission: {
-            resource_type: string;
-            action: string;
+            /** @enum {string} */
+            resource_type: "datasource" | "module" | "api_assignment" | "macro_def" | "group" | "client" | "firewall" | "access_log" | "overview" | "user" | "role";
+            /** @enum {string} */
+            action: "read" | "create" | "update" | "delete" | "execute" | "publish";
             resource_id: null | string;
         };
         /** RoleDetail */

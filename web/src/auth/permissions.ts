@@ -1,22 +1,12 @@
 /**
  * What the signed-in user may do, for hiding buttons and nav items (the server still checks every call).
- * Mirrors src/auth/permissions.ts: a superuser may do everything; otherwise a grant `resource:action[:*]`.
+ * Same rule as src/auth/permissions.ts: a superuser may do everything; otherwise a grant `resource:action[:*]`.
  */
-export const RESOURCES = [
-  'datasource',
-  'module',
-  'api_assignment',
-  'macro_def',
-  'group',
-  'client',
-  'firewall',
-  'access_log',
-  'overview',
-  'user',
-  'role',
-] as const;
-export type Resource = (typeof RESOURCES)[number];
-export type Action = 'read' | 'create' | 'update' | 'delete' | 'execute' | 'publish';
+import type { components } from '../api/schema';
+
+/** Resource types and actions as the server declares them (generated from the admin API's document). */
+export type Resource = components['schemas']['RolePermission']['resource_type'];
+export type Action = components['schemas']['RolePermission']['action'];
 
 /** The fields of `GET /api/v1/users/me` the UI needs. */
 export interface MeLike {

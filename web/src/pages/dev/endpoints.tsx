@@ -26,6 +26,13 @@ import { HTTP_METHODS, methodVariant, useAllModules, type EndpointSummary, type 
 const route = getRouteApi('/app/dev/endpoints');
 const PAGE_SIZE = 50;
 
+/** The list's choice filters, each kept in the URL under its key. */
+const CHOICE_FILTERS = [
+  { key: 'engine', label: 'Engine', width: 'w-32', placeholder: 'Any engine', options: [{ value: 'sql', label: 'SQL' }, { value: 'script', label: 'Script' }] },
+  { key: 'access', label: 'Access', width: 'w-32', placeholder: 'Any access', options: [{ value: 'public', label: 'Public' }, { value: 'private', label: 'Private' }] },
+  { key: 'published', label: 'Published', width: 'w-36', placeholder: 'Any state', options: [{ value: 'yes', label: 'Published' }, { value: 'no', label: 'Not published' }] },
+] as const;
+
 export default function EndpointsPage() {
   const search = route.useSearch();
   const { q, page = 1, module, method, engine, access, published } = search;
@@ -88,39 +95,17 @@ export default function EndpointsPage() {
         onChange={(e) => setFilter({ module: e.target.value || undefined })}
       />
       <Select aria-label="Method" className="w-32" value={method ?? ''} placeholder="Any method" options={HTTP_METHODS.map((m) => ({ value: m, label: m }))} onChange={(e) => setFilter({ method: e.target.value || undefined })} />
-      <Select
-        aria-label="Engine"
-        className="w-32"
-        value={engine ?? ''}
-        placeholder="Any engine"
-        options={[
-          { value: 'sql', label: 'SQL' },
-          { value: 'script', label: 'Script' },
-        ]}
-        onChange={(e) => setFilter({ engine: e.target.value || undefined })}
-      />
-      <Select
-        aria-label="Access"
-        className="w-32"
-        value={access ?? ''}
-        placeholder="Any access"
-        options={[
-          { value: 'public', label: 'Public' },
-          { value: 'private', label: 'Private' },
-        ]}
-        onChange={(e) => setFilter({ access: e.target.value || undefined })}
-      />
-      <Select
-        aria-label="Published"
-        className="w-36"
-        value={published ?? ''}
-        placeholder="Any state"
-        options={[
-          { value: 'yes', label: 'Published' },
-          { value: 'no', label: 'Not published' },
-        ]}
-        onChange={(e) => setFilter({ published: e.target.value || undefined })}
-      />
+      {CHOICE_FILTERS.map((f) => (
+        <Select
+          key={f.key}
+          aria-label={f.label}
+          className={f.width}
+          value={{ engine, access, published }[f.key] ?? ''}
+          placeholder={f.placeholder}
+          options={f.options}
+          onChange={(e) => setFilter({ [f.key]: e.target.value || undefined })}
+        />
+      ))}
       {filtered && (
         <Button variant="ghost" size="sm" onClick={clearFilters}>
           <FilterX aria-hidden />
