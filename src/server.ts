@@ -34,14 +34,18 @@ export async function buildApp(services: Services): Promise<FastifyInstance> {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
-    // TRUSTED_PROXY_COUNT hops in front of us may set X-Forwarded-For; by default none.
-    trustProxy: (_address: string, hop: number) => hop < config.trustedProxyCount,
+    // TRUSTED_PROXY_COUNT hops in front of us may set X-Forwarded-For; by default none, and then
+    // `request.ip` is the socket's address without parsing any header.
+    // (Fastify reads a bare number as "trust nothing", hence the function.)
+    trustProxy: config.trustedProxyCount > 0 ? (_address: string, hop: number) => hop < config.trustedProxyCount : false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
 
-  app.addHook('onRequest', async (request, reply) => {
+  // Callback style: every request passes here, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   registerErrorHandling(app);
   await app.register(formBody);

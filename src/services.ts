@@ -124,7 +124,7 @@ export async function createServices(config: Config, log: Logger): Promise<Servi
     firstAdmin,
     async dataSourcePool(id) {
       const live = pools.current(id);
-      if (live) return { ...live, dialect: dialectFor(live.settings.type) };
+      if (live) return live;
       const { isActive, ...settings } = await datasources.settings(id);
       if (!isActive) throw new AppError(503, 'datasource_inactive', 'The data source is switched off');
       return { pool: pools.get(id, settings), dialect: dialectFor(settings.type), settings };

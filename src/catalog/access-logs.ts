@@ -106,8 +106,6 @@ export interface CatalogCounts {
 }
 
 const MAX_PAGE_SIZE = 100;
-/** Rows per INSERT statement (17 columns × 500 stays far below both backends' bind-parameter limits). */
-const INSERT_CHUNK = 500;
 /** Rows per DELETE statement while pruning, so a large prune never holds the catalog for long. */
 const PRUNE_CHUNK = 5000;
 const DAY_MS = 86_400_000;
@@ -140,14 +138,9 @@ export class AccessLogRepository {
     this.#catalog = catalog;
   }
 
-  /** Inserts the rows in one transaction (multi-row statements of at most 500 rows). */
+  /** Inserts the rows in one transaction, off the event loop where the backend allows (access-log-writer.ts). */
   async insertBatch(rows: readonly AccessLogInsert[]): Promise<void> {
-    if (rows.length === 0) return;
-    await this.#catalog.db.transaction().execute(async (trx) => {
-      for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-        await trx.insertInto('access_logs').values(rows.slice(i, i + INSERT_CHUNK)).execute();
-      }
-    });
+    await this.#catalog.accessLogWriter.write(rows);
   }
 
   async list(q: AccessLogListQuery = {}): Promise<Page<AccessLogSummary>> {

@@ -3,6 +3,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CatalogDatabase } from './schema.ts';
 import { connectCatalog, migrateCatalog, type CatalogKind } from './database.ts';
 import { CatalogNotifier, type CatalogChange } from './notifier.ts';
+import { postgresAccessLogWriter, sqliteAccessLogWriter, type AccessLogWriter } from './access-log-writer.ts';
 
 export type Changed = (entity: string, id: string | null) => void;
 
@@ -34,6 +35,7 @@ export class Catalog {
   readonly notifier: CatalogNotifier;
   #poll: NodeJS.Timeout | null = null;
   #seenVersion = 0;
+  #accessLogWriter: AccessLogWriter | null = null;
 
   constructor(db: Kysely<CatalogDatabase>, kind: CatalogKind, location: string, notifier: CatalogNotifier) {
     this.db = db;
@@ -84,6 +86,12 @@ export class Catalog {
     this.#poll.unref();
   }
 
+  /** Where access-record batches go (see access-log-writer.ts); made on first use, ended by `close`. */
+  get accessLogWriter(): AccessLogWriter {
+    this.#accessLogWriter ??= this.kind === 'sqlite' ? sqliteAccessLogWriter(this.location) : postgresAccessLogWriter(this.db);
+    return this.#accessLogWriter;
+  }
+
   async version(): Promise<number> {
     const row = await this.db.selectFrom('catalog_version').select('version').where('id', '=', 1).executeTakeFirst();
     return Number(row?.version ?? 0);
@@ -96,6 +104,8 @@ export class Catalog {
 
   async close(): Promise<void> {
     if (this.#poll) clearInterval(this.#poll);
+    // Made now if never used, so that writes after close are refused rather than reopening the file.
+    await this.accessLogWriter.close();
     await this.notifier.stop();
     await this.db.destroy();
   }

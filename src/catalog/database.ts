@@ -37,6 +37,8 @@ export function connectCatalog(options: { databaseUrl: string | null; dataDir: s
   const file = path.join(options.dataDir, 'catalog.db');
   const sqlite = new SQLite(file);
   sqlite.pragma('journal_mode = WAL');
+  // In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last commits, not the file.
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
   return {

@@ -3,7 +3,7 @@
  * setting, password included, so a changed password never keeps serving from a pool opened with the old one.
  */
 import { createHash } from 'node:crypto';
-import type { ConnectionSettings, Pool, PoolLimits } from './dialect.ts';
+import type { ConnectionSettings, Dialect, Pool, PoolLimits } from './dialect.ts';
 import { dialectFor } from './dialects.ts';
 
 export interface PoolLogger {
@@ -11,10 +11,15 @@ export interface PoolLogger {
   info(obj: object, msg?: string): void;
 }
 
-interface Entry {
+/** A live pool with what it was built from. */
+export interface LivePool {
+  readonly pool: Pool;
+  readonly settings: ConnectionSettings;
+  readonly dialect: Dialect;
+}
+
+interface Entry extends LivePool {
   fingerprint: string;
-  pool: Pool;
-  settings: ConnectionSettings;
 }
 
 /** JSON with object keys sorted, so equal settings always hash alike. */
@@ -56,8 +61,9 @@ export class PoolRegistry {
       this.#logger?.info({ dataSourceId: id }, 'data source settings changed; replacing its pool');
       void this.#close(id, entry.pool);
     }
-    const pool = dialectFor(settings.type).createPool(settings, this.#limits);
-    this.#entries.set(id, { fingerprint, pool, settings });
+    const dialect = dialectFor(settings.type);
+    const pool = dialect.createPool(settings, this.#limits);
+    this.#entries.set(id, { fingerprint, pool, settings, dialect });
     return pool;
   }
 
@@ -65,9 +71,8 @@ export class PoolRegistry {
    * The live pool of `id` and the settings it was built with, without looking anything up: the hot path.
    * Whoever changes or deletes the data source calls `drop`, so a hit is never stale.
    */
-  current(id: string): { pool: Pool; settings: ConnectionSettings } | undefined {
-    const entry = this.#entries.get(id);
-    return entry && { pool: entry.pool, settings: entry.settings };
+  current(id: string): LivePool | undefined {
+    return this.#entries.get(id);
   }
 
   /** Forgets data source `id` and closes its pool once its running statements finish. */

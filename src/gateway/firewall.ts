@@ -41,10 +41,17 @@ class Scope {
   readonly allow = { ipv4: new net.BlockList(), ipv6: new net.BlockList() };
   /** An allow-list: some active allow rule (even an unparsable one, which then matches nothing) exists. */
   hasAllow = false;
+  /** Some deny rule was added (otherwise the deny lists need no lookup). */
+  hasDeny = false;
+
+  /** Whether the scope can refuse anything at all. */
+  get empty(): boolean {
+    return !this.hasAllow && !this.hasDeny;
+  }
 
   /** Whether the address is refused by this scope. */
   refuses(addr: { family: IpFamily; address: string } | null): boolean {
-    if (addr && this.deny[addr.family].check(addr.address, addr.family)) return true;
+    if (this.hasDeny && addr && this.deny[addr.family].check(addr.address, addr.family)) return true;
     if (!this.hasAllow) return false;
     return !(addr && this.allow[addr.family].check(addr.address, addr.family));
   }
@@ -72,6 +79,7 @@ export function compileFirewall(rules: FirewallRule[]): CompiledFirewall {
       continue;
     }
     // Each family's list holds only that family's blocks, so BlockList's own IPv4/IPv6 mapping never applies.
+    if (rule.action === 'deny') scope.hasDeny = true;
     const lists = rule.action === 'deny' ? scope.deny : scope.allow;
     lists[block.family].addSubnet(block.address, block.prefix, block.family);
   }
@@ -81,9 +89,11 @@ export function compileFirewall(rules: FirewallRule[]): CompiledFirewall {
     invalid,
     hasClientRules: (clientId) => clients.has(clientId.toLowerCase()),
     check(ip, clientId) {
+      const own = clientId === null ? undefined : clients.get(clientId.toLowerCase());
+      // Most calls meet no rule at all: no address parsing for them.
+      if (global.empty && (!own || own.empty)) return 'allow';
       const addr = parseAddress(ip);
       if (global.refuses(addr)) return 'deny';
-      const own = clientId === null ? undefined : clients.get(clientId.toLowerCase());
       if (own?.refuses(addr)) return 'deny';
       return 'allow';
     },

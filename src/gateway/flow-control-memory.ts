@@ -17,10 +17,18 @@ export interface RateDecision {
   retryMs: number;
 }
 
-/** A sliding-window log: the times of the allowed requests, oldest first, read from `head`. */
+/**
+ * A sliding-window log of the allowed requests, oldest first, read from `head`, run-length encoded: requests
+ * in the same millisecond share an entry (`counts[i]` of them at `times[i]`). Exact like a plain log, but a
+ * key takes at most one entry per millisecond of the window however high its limit, and a busy key adds to a
+ * count instead of growing an array.
+ */
 interface WindowLog {
   times: number[];
+  counts: number[];
   head: number;
+  /** Requests counted from `head` on. */
+  total: number;
 }
 
 const SWEEP_EVERY_MS = WINDOW_MS;
@@ -44,15 +52,21 @@ export class MemoryFlowStore {
     this.maybeSweep(now);
     let log = this.windows.get(key);
     if (log) this.windows.delete(key);
-    else log = { times: [], head: 0 };
+    else log = { times: [], counts: [], head: 0, total: 0 };
     this.windows.set(key, log);
     this.evict(this.windows);
 
     prune(log, now - WINDOW_MS);
-    let count = log.times.length - log.head;
+    let count = log.total;
     const allowed = count < limit;
     if (allowed) {
-      log.times.push(now);
+      const last = log.times.length - 1;
+      if (last >= log.head && log.times[last] === now) log.counts[last]! += 1;
+      else {
+        log.times.push(now);
+        log.counts.push(1);
+      }
+      log.total += 1;
       count += 1;
     }
     const oldest = log.times[log.head];
@@ -61,7 +75,7 @@ export class MemoryFlowStore {
     if (!allowed) {
       // A request fits again once enough entries have left for the count to drop below the limit
       // (more than one when the limit was lowered while the window was full).
-      const freeing = log.times[log.head + count - limit];
+      const freeing = timeOfRequest(log, count - limit);
       retryMs = freeing === undefined ? 0 : Math.max(1, freeing + WINDOW_MS - now);
     }
     return { allowed, count, resetMs, retryMs };
@@ -100,6 +114,12 @@ export class MemoryFlowStore {
     return n;
   }
 
+  /** Entries kept in `key`'s rate window; for tests of the bound. */
+  entries(key: string): number {
+    const log = this.windows.get(key);
+    return log ? log.times.length - log.head : 0;
+  }
+
   /** Keys tracked (rate windows + slot sets); for tests of the bound. */
   keyCount(): { windows: number; slots: number } {
     return { windows: this.windows.size, slots: this.slots.size };
@@ -135,12 +155,28 @@ export class MemoryFlowStore {
 
 /** Forgets entries at or before `cutoff` (the Redis script's ZREMRANGEBYSCORE -inf cutoff). */
 function prune(log: WindowLog, cutoff: number): void {
-  while (log.head < log.times.length && (log.times[log.head] ?? Infinity) <= cutoff) log.head += 1;
+  while (log.head < log.times.length && (log.times[log.head] ?? Infinity) <= cutoff) {
+    log.total -= log.counts[log.head] ?? 0;
+    log.head += 1;
+  }
   if (log.head === log.times.length) {
     log.times = [];
+    log.counts = [];
     log.head = 0;
+    log.total = 0;
   } else if (log.head > 64 && log.head * 2 > log.times.length) {
     log.times = log.times.slice(log.head);
+    log.counts = log.counts.slice(log.head);
     log.head = 0;
   }
+}
+
+/** The time of the `n`-th counted request (0 = the oldest). */
+function timeOfRequest(log: WindowLog, n: number): number | undefined {
+  let seen = 0;
+  for (let i = log.head; i < log.times.length; i += 1) {
+    seen += log.counts[i] ?? 0;
+    if (seen > n) return log.times[i];
+  }
+  return undefined;
 }

@@ -19,35 +19,49 @@ export async function gatewayPlugin(app: FastifyInstance, opts: { services: Serv
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
     handler: (request, reply) => {
-      const trace = { route: null, clientId: null, clientName: null, params: null, errorCode: null };
+      const url = request.raw.url ?? '/';
+      const q = url.indexOf('?');
+      const trace = {
+        ip: request.ip ?? '',
+        path: q === -1 ? url : url.slice(0, q),
+        route: null,
+        clientId: null,
+        clientName: null,
+        params: null,
+        errorCode: null,
+      };
       request.gatewayTrace = trace;
       return handleGatewayRequest(services, services.gateway, request, reply, trace);
     },
   });
-  app.addHook('onError', async (request, _reply, error) => {
+  // Callback-style hooks: every gateway call passes both, and an async hook costs a promise each time.
+  app.addHook('onError', (request, _reply, error, done) => {
     if (request.gatewayTrace) request.gatewayTrace.errorCode = (error as { code?: string }).code ?? null;
+    done();
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const trace = request.gatewayTrace;
-    if (!trace) return;
-    const route = trace.route;
-    services.accessRecorder.record({
-      time: new Date(),
-      endpointId: route?.endpoint?.id ?? null,
-      endpointVersion: route?.endpoint?.version ?? null,
-      module: route?.moduleId || null,
-      clientId: trace.clientId,
-      clientName: trace.clientName,
-      ip: request.ip,
-      method: request.method,
-      path: (request.raw.url ?? '/').split('?')[0]!,
-      status: reply.statusCode,
-      durationMs: reply.elapsedTime,
-      params: trace.params,
-      headers: request.headers,
-      body: (request.body ?? null) as object | null,
-      requestId: request.id,
-      errorCode: trace.errorCode,
-    });
+    if (trace) {
+      const route = trace.route;
+      services.accessRecorder.record({
+        time: new Date(),
+        endpointId: route?.endpoint?.id ?? null,
+        endpointVersion: route?.endpoint?.version ?? null,
+        module: route?.moduleId || null,
+        clientId: trace.clientId,
+        clientName: trace.clientName,
+        ip: trace.ip,
+        method: request.method,
+        path: trace.path,
+        status: reply.statusCode,
+        durationMs: reply.elapsedTime,
+        params: trace.params,
+        headers: request.headers,
+        body: (request.body ?? null) as object | null,
+        requestId: request.id,
+        errorCode: trace.errorCode,
+      });
+    }
+    done();
   });
 }

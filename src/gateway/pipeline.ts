@@ -14,51 +14,61 @@ import { bearerToken } from '../admin/guard.ts';
 
 /** What the access record needs to know about a request, filled in as the pipeline goes. */
 export interface GatewayTrace {
+  /** The caller's address (`request.ip`, read once). */
+  ip: string;
+  /** The request path without the query string. */
+  path: string;
   route: GatewayRoute | null;
   clientId: string | null;
   clientName: string | null;
   params: unknown;
 }
 
-const timer = () => {
-  const marks: string[] = [];
-  let last = performance.now();
-  return {
-    mark(name: string) {
-      const t = performance.now();
-      marks.push(`${name};dur=${(t - last).toFixed(2)}`);
-      last = t;
-    },
-    header: () => marks.join(', '),
-  };
-};
+/** Step durations for `Server-Timing`, as one string built while the request goes. */
+class Timing {
+  #last = performance.now();
+  #header = '';
 
-function namingOf(query: URLSearchParams, header: string | string[] | undefined): Naming {
-  const asked = query.get('naming') ?? (Array.isArray(header) ? header[0] : header);
+  mark(name: string): void {
+    const t = performance.now();
+    this.#header += `${this.#header === '' ? '' : ', '}${name};dur=${(t - this.#last).toFixed(2)}`;
+    this.#last = t;
+  }
+
+  get header(): string {
+    return this.#header;
+  }
+}
+
+function namingOf(query: URLSearchParams | null, header: string | string[] | undefined): Naming {
+  const asked = query?.get('naming') ?? (Array.isArray(header) ? header[0] : header);
   if (asked === undefined || asked === null || asked === '' || asked === 'as-is' || asked === 'snake') return 'as-is';
   if (asked.toLowerCase() === 'camel') return 'camel';
   throw new AppError(400, 'invalid_parameter', `naming: "${asked}" is not supported (use "camel")`);
 }
 
-function lowerHeaders(request: FastifyRequest): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const [k, v] of Object.entries(request.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : v;
-  return out;
+/** Node gives header names lowercased and repeated headers joined, except a few (set-cookie) as arrays. */
+function headersOf(request: FastifyRequest): Record<string, string | undefined> {
+  const headers = request.headers;
+  for (const v of Object.values(headers)) {
+    if (Array.isArray(v)) {
+      return Object.fromEntries(Object.entries(headers).map(([k, h]) => [k, Array.isArray(h) ? h.join(', ') : h]));
+    }
+  }
+  return headers as Record<string, string | undefined>;
 }
 
 const denied = (message: string) => new AppError(403, 'ip_denied', message);
 
-/** Firewall (global rules, then the client's), then the client token for private routes. */
-async function admit(snapshot: Snapshot, route: GatewayRoute, request: FastifyRequest, trace: GatewayTrace) {
-  if (snapshot.firewall.check(request.ip, null) === 'deny') throw denied('Calls from this address are not allowed');
-  if (route.access !== 'private') return null;
+/** The client token of a private route, then the client's own firewall rules. */
+async function authorize(snapshot: Snapshot, route: GatewayRoute, request: FastifyRequest, trace: GatewayTrace) {
   const client = await snapshot.access.authorize(bearerToken(request), {
     endpointId: route.endpoint?.id ?? null,
     moduleId: route.moduleId || null,
   });
   trace.clientId = client.clientId;
   trace.clientName = client.clientName;
-  if (snapshot.firewall.check(request.ip, client.clientId) === 'deny') throw denied('Calls from this address are not allowed for this client');
+  if (snapshot.firewall.check(trace.ip, client.clientId) === 'deny') throw denied('Calls from this address are not allowed for this client');
   return client;
 }
 
@@ -70,11 +80,11 @@ export async function handleGatewayRequest(
   trace: GatewayTrace,
 ): Promise<void> {
   const { config, flow } = services;
-  const t = timer();
+  const t = new Timing();
+  const path = trace.path;
   const url = request.raw.url ?? '/';
   const q = url.indexOf('?');
-  const path = q === -1 ? url : url.slice(0, q);
-  const search = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
+  const search = q === -1 ? null : new URLSearchParams(url.slice(q + 1));
 
   // resolve
   const snapshot = gateway.snapshot;
@@ -84,12 +94,13 @@ export async function handleGatewayRequest(
   trace.route = route;
   t.mark('resolve');
 
-  // firewall, auth
-  const client = await admit(snapshot, route, request, trace);
+  // firewall (global rules), then the client and its own rules on private routes
+  if (snapshot.firewall.check(trace.ip, null) === 'deny') throw denied('Calls from this address are not allowed');
+  const client = route.access === 'private' ? await authorize(snapshot, route, request, trace) : null;
   t.mark('auth');
 
   // concurrency slot: per client, per address for public calls; released on every outcome.
-  const subject = client ? `client:${client.clientId}` : `ip:${request.ip}`;
+  const subject = client ? `client:${client.clientId}` : `ip:${trace.ip}`;
   const slot = await flow.acquire(subject, client?.maxConcurrent ?? config.maxConcurrentPerClient);
   if (!slot.ok) {
     reply.header('retry-after', String(slot.retryAfterSeconds));
@@ -113,16 +124,17 @@ export async function handleGatewayRequest(
 
     // parameters
     const naming = namingOf(search, request.headers['x-response-naming']);
-    search.delete('naming');
+    search?.delete('naming');
     const engineRequest: EngineRequest = {
       method: request.method,
       params,
-      query: [...search],
-      headers: lowerHeaders(request),
+      query: search ? [...search] : [],
+      headers: headersOf(request),
       body: request.body,
       naming,
     };
-    trace.params = Object.keys(params).length > 0 || search.size > 0 ? { path: params, query: Object.fromEntries(search) } : null;
+    const hasQuery = search !== null && search.size > 0;
+    trace.params = hasQuery || Object.keys(params).length > 0 ? { path: params, query: hasQuery ? Object.fromEntries(search) : {} } : null;
     const { pool, dialect, settings } = await services.dataSourcePool(route.datasourceId);
     t.mark('params');
 
@@ -132,7 +144,7 @@ export async function handleGatewayRequest(
 
     reply.status(result.status);
     if (result.headers) reply.headers(result.headers);
-    reply.header('server-timing', t.header());
+    reply.header('server-timing', t.header);
     if (result.json !== undefined) {
       reply.type('application/json; charset=utf-8');
       await reply.send(result.json);

@@ -148,10 +148,18 @@ class PostgresDriver implements Driver<pg.PoolClient> {
     }
   }
 
-  async run(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult> {
+  run(client: pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult> {
     const name = params.length > 0 ? this.#statementName(sql) : undefined;
-    const result = await client.query({ text: sql, values: params as unknown[], ...(name ? { name } : {}) });
-    return toResult(result as pg.QueryResult | pg.QueryResult[]);
+    return new Promise((resolve, reject) => {
+      // A Query made from the text (then named) rather than from a config object, which pg would copy
+      // property by property on every call: measurable on the gateway's hot path.
+      const query = new pg.Query(sql, params as unknown[], (err: Error | undefined, result: unknown) =>
+        err ? reject(err) : resolve(toResult(result as pg.QueryResult | pg.QueryResult[])),
+      );
+      // pg's Query reads `name` when it is submitted (its typings omit the field).
+      if (name) (query as { name?: string }).name = name;
+      client.query(query);
+    });
   }
 
   release(client: pg.PoolClient, failure: unknown, discard: boolean): void {

@@ -24,6 +24,7 @@ import type { EntityModel, TableApiModel } from './model.ts';
 import { planEntity, type EntityPlan } from './plan.ts';
 import { countCell, jsonArray, jsonCell } from './results.ts';
 import type { Selection } from './selection.ts';
+import type { Statement } from './statement.ts';
 import { createRows, deleteByKey, deleteMatching, updateByKey, updateMatching } from './writes.ts';
 
 export type SelectionParser = (
@@ -90,10 +91,22 @@ export function tableRoutes(model: TableApiModel, entity: EntityModel, dialect: 
   if (plan.primaryKey.length === 0) return routes;
 
   const keyPath = `${base}/:key`;
+  // A plain GET by key (no query) differs from the next only in its key values, which are its only
+  // parameters: its text is made once per naming.
+  const plainByKey = new Map<Naming, string>();
+  const byKey = (key: unknown[], naming: Naming): Statement => {
+    const sql = plainByKey.get(naming);
+    if (sql !== undefined) return { sql, params: key };
+    const statement = compileObjectByKey(plan, key, fullView(plan), naming);
+    plainByKey.set(naming, statement.sql);
+    return statement;
+  };
   add('GET', keyPath, `Get one ${name} by key`, async (request, ctx) => {
     const key = parseKey(plan, request.params['key']);
     const selection = request.query.length > 0 ? select(request, ctx) : null;
-    const statement = compileObjectByKey(plan, key, selection ?? fullView(plan), request.naming, selection?.filters ?? []);
+    const statement = selection
+      ? compileObjectByKey(plan, key, selection, request.naming, selection.filters)
+      : byKey(key, request.naming);
     const text = jsonCell(await ctx.pool.query(statement.sql, statement.params));
     if (text === null) {
       throw new AppError(404, 'not_found', `No "${name}" with ${entity.primaryKey.join(',')} ${request.params['key'] ?? ''}.`);

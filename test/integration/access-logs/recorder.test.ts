@@ -256,6 +256,38 @@ describe.each(backends)('access recorder on %s', (backend) => {
     expect(log.lines.some((l) => l.level === 'error' && /refused/.test(l.msg ?? ''))).toBe(true);
   });
 
+  it('lists records made in the same millisecond newest first, in the order they were recorded', async () => {
+    const recorder = new AccessRecorder(repo, { logBody: false, log: silentLog() });
+    const time = new Date();
+    for (let i = 0; i < 30; i++) recorder.record(record({ time, path: `/same-ms/${i}` }));
+    await recorder.close();
+    const page = await repo.list({ path: '/same-ms/', page_size: 100 });
+    expect(page.data.map((r) => r.path)).toEqual(Array.from({ length: 30 }, (_, i) => `/same-ms/${29 - i}`));
+  });
+
+  it('writes a batch all or nothing, and a refused row fails it with the database code', async () => {
+    const seed = new AccessRecorder(repo, { logBody: false, log: silentLog() });
+    seed.record(record({ path: '/whole-batch/seed' }));
+    await seed.close();
+    const taken = (await repo.list({ path: '/whole-batch/seed' })).data[0]!.id;
+    const rows = ['a', 'b', 'c'].map((x, i) => ({
+      id: i === 1 ? taken : crypto.randomUUID(),
+      created_at: new Date().toISOString(),
+      ip: '192.0.2.1',
+      method: 'GET',
+      path: `/whole-batch/${x}`,
+      status: 200,
+      duration_ms: 1,
+      headers: '{}',
+      request_id: crypto.randomUUID(),
+    }));
+    const refused = await repo.insertBatch(rows).then(() => null, (err: { code?: string }) => err);
+    expect(refused?.code).toMatch(backend === 'sqlite' ? /^SQLITE_CONSTRAINT/ : /^23505$/);
+    expect(await count('/whole-batch/')).toBe(1);
+    await repo.insertBatch(rows.filter((_, i) => i !== 1));
+    expect(await count('/whole-batch/')).toBe(3);
+  });
+
   it('does not change the catalog version or announce anything when records are written', async () => {
     const before = await opened.catalog.version();
     const heard: CatalogChange[] = [];

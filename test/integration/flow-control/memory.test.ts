@@ -60,6 +60,32 @@ describe('rate limit in memory', () => {
     await fc.close();
   });
 
+  it('counts requests made in the same millisecond one by one, and they leave the window together', async () => {
+    const c = clock();
+    const fc = createFlowControl({ redis: null, log, slotTtlSeconds: 30, now: c.now });
+    const burst: RateResult[] = [];
+    for (let i = 0; i < 5; i += 1) burst.push(await fc.rate('k', 3)); // all at t = 0
+    expect(burst.map((r) => [r.allowed, r.remaining])).toEqual([[true, 2], [true, 1], [true, 0], [false, 0], [false, 0]]);
+    expect(burst[3]!.retryAfterSeconds).toBe(60);
+    c.advance(30_000);
+    await fc.rate('k', 5); // t = 30 s, counted at the higher limit: four in the window
+    c.advance(30_000); // t = 60 s: the three from t = 0 leave at once
+    const r = await fc.rate('k', 2);
+    expect(r).toEqual({ allowed: true, limit: 2, remaining: 0, resetSeconds: 30, retryAfterSeconds: 0 });
+    await fc.close();
+  });
+
+  it('keeps a key small however high its limit: one entry per millisecond, not one per request', () => {
+    const c = clock();
+    const store = new MemoryFlowStore(c.now, 100);
+    for (let ms = 0; ms < 10; ms += 1) {
+      for (let i = 0; i < 10_000; i += 1) store.rate('busy', 1_000_000);
+      c.advance(1);
+    }
+    expect(store.rate('busy', 1_000_000).count).toBe(100_001);
+    expect(store.entries('busy')).toBe(11);
+  });
+
   it('a lowered limit waits until enough old requests have left', async () => {
     const c = clock();
     const fc = createFlowControl({ redis: null, log, slotTtlSeconds: 30, now: c.now });
