@@ -135,7 +135,8 @@ export async function handleGatewayRequest(
     };
     const hasQuery = search !== null && search.size > 0;
     trace.params = hasQuery || Object.keys(params).length > 0 ? { path: params, query: hasQuery ? Object.fromEntries(search) : {} } : null;
-    const { pool, dialect, settings } = await services.dataSourcePool(route.datasourceId);
+    // The live pool without a detour through a promise; the catalog is read only when there is none yet.
+    const { pool, dialect, settings } = services.pools.current(route.datasourceId) ?? (await services.dataSourcePool(route.datasourceId));
     t.mark('params');
 
     // engine
@@ -146,8 +147,9 @@ export async function handleGatewayRequest(
     if (result.headers) reply.headers(result.headers);
     reply.header('server-timing', t.header);
     if (result.json !== undefined) {
+      // Text is written at once; only a streamed body (below) is awaited until it has been sent.
       reply.type('application/json; charset=utf-8');
-      await reply.send(result.json);
+      reply.send(result.json);
     } else {
       await reply.send(result.body);
     }
