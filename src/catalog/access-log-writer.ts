@@ -5,7 +5,7 @@
  * - SQLite: better-sqlite3 runs statements synchronously, so an in-process insert would stop every request
  *   while five indexes are updated (about 10 µs a row). A worker thread with its own connection to the same
  *   file (WAL mode: readers are not blocked) does the inserts through one prepared statement; the event loop
- *   only hands over a JSON text per batch.
+ *   only hands over each batch's rows.
  * - PostgreSQL: one statement per batch whatever its size, `json_populate_recordset` over a single JSON
  *   parameter, instead of a VALUES list with 17 parameters a row for the driver to serialise.
  *
@@ -19,7 +19,7 @@ import type { AccessLogTable, CatalogDatabase } from './schema.ts';
 
 export type AccessLogRow = Insertable<AccessLogTable>;
 
-/** The stored columns, in the order the SQLite statement binds them. */
+/** The stored columns (the SQLite statement binds them in this order). */
 export const ACCESS_LOG_COLUMNS = [
   'id',
   'created_at',
@@ -69,8 +69,8 @@ export function postgresAccessLogWriter(db: Kysely<CatalogDatabase>): AccessLogW
 
 /**
  * The worker's program (plain JavaScript, evaluated as a CommonJS script so it runs the same under tsx, the
- * compiled build and the test runner). It receives `{ id, rows }` with `rows` a JSON array of value arrays
- * in ACCESS_LOG_COLUMNS order and answers `{ id }` or `{ id, error: { message, code } }`.
+ * compiled build and the test runner). It receives `{ id, rows }` (the row objects) and answers `{ id }` or
+ * `{ id, error: { message, code } }`; absent columns are null, headers `{}` (as `valueOf` does).
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -81,10 +81,12 @@ db.pragma('synchronous = NORMAL');
 db.pragma('busy_timeout = 5000');
 const columns = workerData.columns;
 const insert = db.prepare('insert into access_logs (' + columns.join(', ') + ') values (' + columns.map(() => '?').join(', ') + ')');
-const insertAll = db.transaction((rows) => { for (const row of rows) insert.run(row); });
+const insertAll = db.transaction((rows) => {
+  for (const row of rows) insert.run(columns.map((c) => row[c] ?? (c === 'headers' ? '{}' : null)));
+});
 parentPort.on('message', ({ id, rows }) => {
   try {
-    insertAll(JSON.parse(rows));
+    insertAll(rows);
     parentPort.postMessage({ id });
   } catch (err) {
     parentPort.postMessage({ id, error: { message: String(err && err.message || err), code: err && err.code } });
@@ -131,13 +133,13 @@ export function sqliteAccessLogWriter(file: string): AccessLogWriter {
       if (closed) return Promise.reject(new Error('The catalog is closed'));
       if (rows.length === 0) return Promise.resolve();
       worker ??= start();
-      const values = rows.map((r) => ACCESS_LOG_COLUMNS.map((c) => valueOf(r, c)));
       const id = nextId++;
       const w = worker;
       const done = new Promise<void>((resolve, reject) => pending.set(id, { resolve, reject }));
       // Held while writes are in flight (a shutdown flush must finish), let go when idle.
       w.ref();
-      w.postMessage({ id, rows: JSON.stringify(values) });
+      // Structured clone of the row objects: half the cost of mapping them to arrays and writing JSON.
+      w.postMessage({ id, rows });
       return done.finally(() => {
         if (pending.size === 0) w.unref();
       });
