@@ -120,10 +120,15 @@ export function sqliteAccessLogWriter(file: string): AccessLogWriter {
       if (m.error) p.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
       else p.resolve();
     });
-    w.on('error', (err) => failAll(err instanceof Error ? err : new Error(String(err))));
+    // A worker that fails (it cannot open the catalog, say) fails what it was given, with its reason.
+    let failure: Error | null = null;
+    w.on('error', (err) => {
+      failure = err instanceof Error ? err : new Error(String(err));
+      failAll(failure);
+    });
     w.on('exit', (code) => {
       if (worker === w) worker = null;
-      failAll(new Error(`access-log writer stopped (exit code ${code})`));
+      failAll(failure ?? new Error(`access-log writer stopped (exit code ${code})`));
     });
     return w;
   };
