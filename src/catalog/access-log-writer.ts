@@ -16,6 +16,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import { sql, type Insertable, type Kysely } from 'kysely';
 import type { AccessLogTable, CatalogDatabase } from './schema.ts';
+import { SQLITE_PRAGMAS } from './database.ts';
 
 export type AccessLogRow = Insertable<AccessLogTable>;
 
@@ -47,9 +48,12 @@ export interface AccessLogWriter {
   close(): Promise<void>;
 }
 
-/** A column's value, absent optional ones as null (headers: `{}`, the column default). */
+/** Values of columns absent from a row that are not null (the table's defaults). */
+const COLUMN_DEFAULTS: Partial<Record<(typeof ACCESS_LOG_COLUMNS)[number], string>> = { headers: '{}' };
+
+/** A column's value: absent ones take their default, else null. */
 const valueOf = (row: AccessLogRow, column: (typeof ACCESS_LOG_COLUMNS)[number]): unknown =>
-  row[column] ?? (column === 'headers' ? '{}' : null);
+  row[column] ?? COLUMN_DEFAULTS[column] ?? null;
 
 /** Every column present. */
 const complete = (row: AccessLogRow): Record<string, unknown> =>
@@ -70,19 +74,17 @@ export function postgresAccessLogWriter(db: Kysely<CatalogDatabase>): AccessLogW
 /**
  * The worker's program (plain JavaScript, evaluated as a CommonJS script so it runs the same under tsx, the
  * compiled build and the test runner). It receives `{ id, rows }` (the row objects) and answers `{ id }` or
- * `{ id, error: { message, code } }`; absent columns are null, headers `{}` (as `valueOf` does).
+ * `{ id, error: { message, code } }`. Absent columns get their value as `valueOf` gives it.
  */
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file);
-db.pragma('journal_mode = WAL');
-db.pragma('synchronous = NORMAL');
-db.pragma('busy_timeout = 5000');
-const columns = workerData.columns;
+for (const pragma of workerData.pragmas) db.pragma(pragma);
+const { columns, defaults } = workerData;
 const insert = db.prepare('insert into access_logs (' + columns.join(', ') + ') values (' + columns.map(() => '?').join(', ') + ')');
 const insertAll = db.transaction((rows) => {
-  for (const row of rows) insert.run(columns.map((c) => row[c] ?? (c === 'headers' ? '{}' : null)));
+  for (const row of rows) insert.run(columns.map((c) => row[c] ?? defaults[c] ?? null));
 });
 parentPort.on('message', ({ id, rows }) => {
   try {
@@ -112,7 +114,10 @@ export function sqliteAccessLogWriter(file: string): AccessLogWriter {
   };
 
   const start = (): Worker => {
-    const w = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, columns: ACCESS_LOG_COLUMNS } });
+    const w = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { driver, file, pragmas: SQLITE_PRAGMAS, columns: ACCESS_LOG_COLUMNS, defaults: COLUMN_DEFAULTS },
+    });
     w.on('message', (m: { id: number; error?: { message: string; code?: string } }) => {
       const p = pending.get(m.id);
       if (!p) return;

@@ -11,6 +11,12 @@ import { migrationProvider } from './migrations/index.ts';
 
 export type CatalogKind = 'sqlite' | 'postgres';
 
+/**
+ * Pragmas of every connection to the SQLite catalog (the access-log writer's too). In WAL mode
+ * `synchronous = NORMAL` cannot corrupt the file; a power cut may lose the last commits, not the file.
+ */
+export const SQLITE_PRAGMAS = ['journal_mode = WAL', 'synchronous = NORMAL', 'foreign_keys = ON', 'busy_timeout = 5000'] as const;
+
 export interface CatalogConnection {
   db: Kysely<CatalogDatabase>;
   kind: CatalogKind;
@@ -36,11 +42,7 @@ export function connectCatalog(options: { databaseUrl: string | null; dataDir: s
   }
   const file = path.join(options.dataDir, 'catalog.db');
   const sqlite = new SQLite(file);
-  sqlite.pragma('journal_mode = WAL');
-  // In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last commits, not the file.
-  sqlite.pragma('synchronous = NORMAL');
-  sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma('busy_timeout = 5000');
+  for (const pragma of SQLITE_PRAGMAS) sqlite.pragma(pragma);
   return {
     db: new Kysely<CatalogDatabase>({ dialect: new SqliteDialect({ database: sqlite }) }),
     kind: 'sqlite',

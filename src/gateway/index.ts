@@ -19,11 +19,9 @@ export async function gatewayPlugin(app: FastifyInstance, opts: { services: Serv
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/*',
     handler: (request, reply) => {
-      const url = request.raw.url ?? '/';
-      const q = url.indexOf('?');
       const trace = {
         ip: request.ip ?? '',
-        path: q === -1 ? url : url.slice(0, q),
+        path: '',
         route: null,
         clientId: null,
         clientName: null,

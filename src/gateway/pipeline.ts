@@ -16,7 +16,7 @@ import { bearerToken } from '../admin/guard.ts';
 export interface GatewayTrace {
   /** The caller's address (`request.ip`, read once). */
   ip: string;
-  /** The request path without the query string. */
+  /** The request path without the query string (set first thing by the pipeline). */
   path: string;
   route: GatewayRoute | null;
   clientId: string | null;
@@ -81,9 +81,10 @@ export async function handleGatewayRequest(
 ): Promise<void> {
   const { config, flow } = services;
   const t = new Timing();
-  const path = trace.path;
   const url = request.raw.url ?? '/';
   const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  trace.path = path;
   const search = q === -1 ? null : new URLSearchParams(url.slice(q + 1));
 
   // resolve
@@ -135,8 +136,7 @@ export async function handleGatewayRequest(
     };
     const hasQuery = search !== null && search.size > 0;
     trace.params = hasQuery || Object.keys(params).length > 0 ? { path: params, query: hasQuery ? Object.fromEntries(search) : {} } : null;
-    // The live pool without a detour through a promise; the catalog is read only when there is none yet.
-    const { pool, dialect, settings } = services.pools.current(route.datasourceId) ?? (await services.dataSourcePool(route.datasourceId));
+    const { pool, dialect, settings } = await services.dataSourcePool(route.datasourceId);
     t.mark('params');
 
     // engine
